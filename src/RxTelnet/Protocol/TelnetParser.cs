@@ -1,0 +1,429 @@
+namespace RxTelnet.Protocol;
+
+using System.Buffers;
+
+/// <summary>Where <see cref="TelnetParser"/> stands between two bytes (libtelnet's state names).</summary>
+public enum TelnetParserState
+{
+    /// <summary>In the data stream.</summary>
+    Data = 0,
+
+    /// <summary>After IAC.</summary>
+    Iac,
+
+    /// <summary>After IAC WILL/WONT/DO/DONT, waiting for the option byte.</summary>
+    Negotiation,
+
+    /// <summary>After IAC SB, waiting for the option byte.</summary>
+    Sb,
+
+    /// <summary>Inside a subnegotiation payload.</summary>
+    SbData,
+
+    /// <summary>After IAC inside a subnegotiation payload.</summary>
+    SbDataIac,
+}
+
+/// <summary>
+/// A resumable, allocation-free Telnet (RFC 854) stream parser: splits cooked data from commands, keeping its
+/// state across chunk boundaries so that an IAC sequence or subnegotiation may be split anywhere.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Pure: no I/O, no time, no threads. One instance parses one direction of one connection and is not
+/// thread-safe. Plain runs are found with vectorised search and reported as slices of the input; IAC IAC is
+/// unescaped by reporting the run up to and including the first IAC; CR NUL is collapsed by skipping the NUL.
+/// </para>
+/// <para>
+/// Invariant between calls: <see cref="State"/> says which bytes are still owed. In <see cref="TelnetParserState.Data"/>,
+/// <c>_crPending</c> is true exactly when the last cooked byte delivered was a CR with no command after it (so a NUL at
+/// the start of the next chunk is the second half of CR NUL). In the subnegotiation states, the payload so far lies
+/// in <c>_sbBuffer[.._sbLength]</c>; slices of the current input are copied there before <see cref="Parse{THandler}"/> returns.
+/// </para>
+/// </remarks>
+public sealed class TelnetParser
+{
+    private const byte Iac = 255;
+    private const byte Cr = 13;
+    private const byte Nul = 0;
+    private const byte Dc1 = 0x11;
+
+    private static readonly SearchValues<byte> TelnetlibSpecials = SearchValues.Create([Nul, Dc1, Iac]);
+
+    private readonly TelnetParserOptions _options;
+    private readonly int _maxSb;
+    private readonly bool _telnetlib;
+    private readonly bool _collapseCrNul;
+
+    private TelnetParserState _state;
+    private TelnetVerb _verb;
+    private bool _crPending;
+
+    private TelnetOption _sbOption;
+    private byte[] _sbBuffer = [];
+    private int _sbLength;
+    private int _sbSliceStart = -1;
+    private int _sbSliceLength;
+    private bool _sbOverflow;
+
+    /// <summary>Creates a parser.</summary>
+    /// <param name="options">How to cook and what to bound; <see cref="TelnetParserOptions.Default"/> when null.</param>
+    public TelnetParser(TelnetParserOptions? options = null)
+    {
+        _options = options ?? TelnetParserOptions.Default;
+        _maxSb = _options.MaxSubnegotiationLength;
+        _telnetlib = _options.TelnetlibCooking;
+        _collapseCrNul = _options.CollapseCrNul && !_telnetlib;
+    }
+
+    /// <summary>Gets the options this parser was created with.</summary>
+    public TelnetParserOptions Options => _options;
+
+    /// <summary>Gets where the parser stands: anything but <see cref="TelnetParserState.Data"/> means a sequence is incomplete.</summary>
+    public TelnetParserState State => _state;
+
+    /// <summary>Parses the next chunk of the stream, calling <paramref name="handler"/> for what it finds.</summary>
+    /// <typeparam name="THandler">The handler type; a struct for best speed.</typeparam>
+    /// <param name="input">The next received bytes, in order.</param>
+    /// <param name="handler">Receives data runs, commands and warnings.</param>
+    public void Parse<THandler>(ReadOnlySpan<byte> input, ref THandler handler)
+        where THandler : ITelnetParserHandler
+    {
+        var i = 0;
+        while (i < input.Length)
+        {
+            switch (_state)
+            {
+                case TelnetParserState.Data:
+                    i = ParseData(input, i, ref handler);
+                    break;
+
+                case TelnetParserState.Iac:
+                    ParseIac(input, i, ref handler);
+                    i++;
+                    break;
+
+                case TelnetParserState.Negotiation:
+                    // RFC 854: IAC WILL/WONT/DO/DONT is always followed by exactly one option byte.
+                    handler.OnNegotiation(_verb, (TelnetOption)input[i++]);
+                    _state = TelnetParserState.Data;
+                    _crPending = false;
+                    break;
+
+                case TelnetParserState.Sb:
+                    _sbOption = (TelnetOption)input[i++];
+                    _sbLength = 0;
+                    _sbOverflow = false;
+                    _sbSliceStart = i;
+                    _sbSliceLength = 0;
+                    _state = TelnetParserState.SbData;
+                    break;
+
+                case TelnetParserState.SbData:
+                    i = ParseSbData(input, i, ref handler);
+                    break;
+
+                case TelnetParserState.SbDataIac:
+                    // Only IAC SE and IAC IAC are valid here; any other byte is handled as a command after IAC.
+                    if (ParseSbIac(input, i, ref handler))
+                    {
+                        i++;
+                    }
+
+                    break;
+            }
+        }
+
+        if (_sbSliceStart >= 0 && _state is TelnetParserState.SbData or TelnetParserState.SbDataIac)
+        {
+            // The next chunk is another array: keep the payload so far in our own buffer.
+            MaterializeSlice(input);
+        }
+
+        _sbSliceStart = -1;
+    }
+
+    /// <summary>Reports the end of the stream: an incomplete sequence becomes a <see cref="TelnetWarningKind.TruncatedSequence"/> warning.</summary>
+    /// <typeparam name="THandler">The handler type.</typeparam>
+    /// <param name="handler">Receives the warning, if any.</param>
+    /// <returns><see langword="true"/> when the stream ended cleanly between sequences.</returns>
+    public bool Complete<THandler>(ref THandler handler)
+        where THandler : ITelnetParserHandler
+    {
+        var state = _state;
+        Reset();
+        if (state == TelnetParserState.Data)
+        {
+            return true;
+        }
+
+        TelnetOption? option = state is TelnetParserState.SbData or TelnetParserState.SbDataIac ? _sbOption : null;
+        handler.OnWarning(new TelnetWarning(TelnetWarningKind.TruncatedSequence, option));
+        return false;
+    }
+
+    /// <summary>Forgets any partial sequence and returns to the data state.</summary>
+    public void Reset()
+    {
+        _state = TelnetParserState.Data;
+        _crPending = false;
+        _sbLength = 0;
+        _sbSliceStart = -1;
+        _sbSliceLength = 0;
+        _sbOverflow = false;
+    }
+
+    private int ParseData<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler)
+        where THandler : ITelnetParserHandler
+    {
+        var n = input.Length;
+        var runStart = i;
+        var crBefore = _crPending;
+        while (true)
+        {
+            var rest = input.Slice(i);
+            var idx = _telnetlib
+                ? rest.IndexOfAny(TelnetlibSpecials)
+                : _collapseCrNul ? rest.IndexOfAny(Iac, Nul) : rest.IndexOf(Iac);
+            if (idx < 0)
+            {
+                if (n > runStart)
+                {
+                    handler.OnData(input.Slice(runStart, n - runStart), runStart);
+                    _crPending = input[n - 1] == Cr;
+                }
+                else
+                {
+                    _crPending = crBefore;
+                }
+
+                return n;
+            }
+
+            var p = i + idx;
+            if (input[p] != Iac)
+            {
+                if (!_telnetlib && !(p > runStart ? input[p - 1] == Cr : crBefore))
+                {
+                    // A NUL that does not follow CR is ordinary data.
+                    i = p + 1;
+                    continue;
+                }
+
+                // CR NUL -> CR (RFC 854), or telnetlib's dropping of NUL and DC1: skip the byte.
+                if (p > runStart)
+                {
+                    handler.OnData(input.Slice(runStart, p - runStart), runStart);
+                }
+
+                runStart = i = p + 1;
+                crBefore = false;
+                continue;
+            }
+
+            if (p > runStart)
+            {
+                handler.OnData(input.Slice(runStart, p - runStart), runStart);
+            }
+
+            if (p + 1 >= n)
+            {
+                // IAC is the last byte of the chunk: the rest of the sequence comes with the next one.
+                _state = TelnetParserState.Iac;
+                _crPending = false;
+                return n;
+            }
+
+            var c = input[p + 1];
+            if (c == Iac)
+            {
+                // IAC IAC is one data byte 255: report it as a slice of the input.
+                handler.OnData(input.Slice(p, 1), p);
+                runStart = i = p + 2;
+                crBefore = false;
+                continue;
+            }
+
+            if (c is >= (byte)TelnetVerb.Will and <= (byte)TelnetVerb.Dont && p + 2 < n)
+            {
+                handler.OnNegotiation((TelnetVerb)c, (TelnetOption)input[p + 2]);
+                runStart = i = p + 3;
+                crBefore = false;
+                continue;
+            }
+
+            if (c is not ((byte)TelnetVerb.Sb or >= (byte)TelnetVerb.Will))
+            {
+                handler.OnCommand((TelnetVerb)c);
+                runStart = i = p + 2;
+                crBefore = false;
+                continue;
+            }
+
+            // SB, or a negotiation whose option byte is in the next chunk: go through the state machine.
+            _state = TelnetParserState.Iac;
+            _crPending = false;
+            return p + 1;
+        }
+    }
+
+    private void ParseIac<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler)
+        where THandler : ITelnetParserHandler
+    {
+        var c = input[i];
+        _crPending = false;
+        switch (c)
+        {
+            case Iac:
+                handler.OnData(input.Slice(i, 1), i);
+                _state = TelnetParserState.Data;
+                break;
+            case (byte)TelnetVerb.Will or (byte)TelnetVerb.Wont or (byte)TelnetVerb.Do or (byte)TelnetVerb.Dont:
+                _verb = (TelnetVerb)c;
+                _state = TelnetParserState.Negotiation;
+                break;
+            case (byte)TelnetVerb.Sb:
+                _state = TelnetParserState.Sb;
+                break;
+            default:
+                handler.OnCommand((TelnetVerb)c);
+                _state = TelnetParserState.Data;
+                break;
+        }
+    }
+
+    private int ParseSbData<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler)
+        where THandler : ITelnetParserHandler
+    {
+        var rest = input.Slice(i);
+        var idx = _telnetlib ? rest.IndexOfAny(TelnetlibSpecials) : rest.IndexOf(Iac);
+        var end = idx < 0 ? input.Length : i + idx;
+        Append(input, i, end - i, ref handler);
+        if (idx < 0)
+        {
+            return end;
+        }
+
+        if (input[end] != Iac)
+        {
+            // telnetlib drops NUL and DC1 inside subnegotiations too; the payload is no longer one slice.
+            MaterializeSlice(input);
+            return end + 1;
+        }
+
+        _state = TelnetParserState.SbDataIac;
+        return end + 1;
+    }
+
+    private bool ParseSbIac<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler)
+        where THandler : ITelnetParserHandler
+    {
+        var c = input[i];
+        if (c == (byte)TelnetVerb.Se)
+        {
+            if (!_sbOverflow)
+            {
+                if (_sbSliceStart >= 0)
+                {
+                    handler.OnSubnegotiation(_sbOption, input.Slice(_sbSliceStart, _sbSliceLength), _sbSliceStart);
+                }
+                else
+                {
+                    handler.OnSubnegotiation(_sbOption, _sbBuffer.AsSpan(0, _sbLength), -1);
+                }
+            }
+
+            EndSubnegotiation();
+            return true;
+        }
+
+        if (c == Iac)
+        {
+            // IAC IAC inside SB is one payload byte 255 (RFC 855).
+            MaterializeSlice(input);
+            Append(input, i, 1, ref handler);
+            _state = TelnetParserState.SbData;
+            return true;
+        }
+
+        handler.OnWarning(new TelnetWarning(TelnetWarningKind.UnexpectedCommandInSubnegotiation, _sbOption, (TelnetVerb)c));
+        EndSubnegotiation();
+        _state = TelnetParserState.Iac;
+        return false;
+    }
+
+    private void EndSubnegotiation()
+    {
+        _state = TelnetParserState.Data;
+        _crPending = false;
+        _sbLength = 0;
+        _sbSliceStart = -1;
+        _sbSliceLength = 0;
+        _sbOverflow = false;
+    }
+
+    private void Append<THandler>(ReadOnlySpan<byte> input, int start, int count, ref THandler handler)
+        where THandler : ITelnetParserHandler
+    {
+        if (count == 0 || _sbOverflow)
+        {
+            return;
+        }
+
+        var have = _sbSliceStart >= 0 ? _sbSliceLength : _sbLength;
+        if (count > _maxSb - have)
+        {
+            // Over the limit: report once, keep nothing, and skip to IAC SE.
+            _sbOverflow = true;
+            _sbLength = 0;
+            _sbSliceStart = -1;
+            handler.OnWarning(new TelnetWarning(TelnetWarningKind.SubnegotiationTooLong, _sbOption));
+            return;
+        }
+
+        if (_sbSliceStart >= 0 && _sbSliceStart + _sbSliceLength == start)
+        {
+            _sbSliceLength += count;
+            return;
+        }
+
+        MaterializeSlice(input);
+        EnsureCapacity(_sbLength + count);
+        input.Slice(start, count).CopyTo(_sbBuffer.AsSpan(_sbLength));
+        _sbLength += count;
+    }
+
+    private void MaterializeSlice(ReadOnlySpan<byte> input)
+    {
+        if (_sbSliceStart < 0)
+        {
+            return;
+        }
+
+        if (!_sbOverflow && _sbSliceLength > 0)
+        {
+            EnsureCapacity(_sbSliceLength);
+            input.Slice(_sbSliceStart, _sbSliceLength).CopyTo(_sbBuffer);
+        }
+
+        _sbLength = _sbOverflow ? 0 : _sbSliceLength;
+        _sbSliceStart = -1;
+        _sbSliceLength = 0;
+    }
+
+    private void EnsureCapacity(int needed)
+    {
+        if (_sbBuffer.Length >= needed)
+        {
+            return;
+        }
+
+        var size = Math.Max(64, _sbBuffer.Length * 2);
+        while (size < needed)
+        {
+            size *= 2;
+        }
+
+        Array.Resize(ref _sbBuffer, Math.Min(size, Math.Max(needed, _maxSb)));
+    }
+}
