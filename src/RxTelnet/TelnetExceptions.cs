@@ -1,0 +1,119 @@
+namespace RxTelnet;
+
+/// <summary>The base of every error RxTelnet raises about a connection or its data (not argument errors).</summary>
+public class TelnetException : Exception
+{
+    /// <summary>Creates the exception with a default message.</summary>
+    public TelnetException()
+        : base("A Telnet error occurred.")
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    public TelnetException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public TelnetException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// The connection was closed and no cooked data is left to read: telnetlib's <c>EOFError("telnet connection closed")</c>.
+/// </summary>
+public class TelnetEofException : TelnetException
+{
+    /// <summary>Creates the exception with telnetlib's message.</summary>
+    public TelnetEofException()
+        : base("telnet connection closed")
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    public TelnetEofException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public TelnetEofException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>A buffer reached its configured limit (cooked queue, line length, pending data of a read).</summary>
+public class TelnetBufferLimitExceededException : TelnetException
+{
+    /// <summary>Creates the exception with a default message.</summary>
+    public TelnetBufferLimitExceededException()
+        : base("A buffer limit was exceeded.")
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What went wrong, naming the limit.</param>
+    public TelnetBufferLimitExceededException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public TelnetBufferLimitExceededException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception for a named limit.</summary>
+    /// <param name="limitName">The option that sets the limit.</param>
+    /// <param name="limit">The limit in bytes.</param>
+    public TelnetBufferLimitExceededException(string limitName, long limit)
+        : base($"{limitName} ({limit} bytes) was exceeded.")
+    {
+        LimitName = limitName;
+        Limit = limit;
+    }
+
+    /// <summary>Gets the name of the limit that was exceeded, when known.</summary>
+    public string? LimitName { get; }
+
+    /// <summary>Gets the limit in bytes, when known.</summary>
+    public long Limit { get; }
+}
+
+/// <summary>An operation needs an open connection and the connection is closed, or was never opened.</summary>
+public class TelnetClosedException : TelnetException
+{
+    /// <summary>Creates the exception with a default message.</summary>
+    public TelnetClosedException()
+        : base("The Telnet connection is closed.")
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    public TelnetClosedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public TelnetClosedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
