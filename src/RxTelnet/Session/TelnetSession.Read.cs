@@ -1,0 +1,392 @@
+namespace RxTelnet.Session;
+
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Text.RegularExpressions;
+using RxTelnet.Reading;
+
+/// <content>The sequential read API: reads that consume the cooked queue, telnetlib's way.</content>
+public sealed partial class TelnetSession
+{
+    private PendingRead? _pending;
+
+    private enum ReadTrigger
+    {
+        Start,
+        Data,
+        Timeout,
+        End,
+    }
+
+    /// <summary>
+    /// Reads until <paramref name="expected"/> is seen, or until <paramref name="timeout"/> passes, on the session's scheduler.
+    /// </summary>
+    /// <param name="expected">The bytes to wait for (not empty).</param>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever; zero to look only at what is buffered.</param>
+    /// <returns>One element, then completion: see the remarks.</returns>
+    /// <exception cref="ArgumentException"><paramref name="expected"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <remarks>
+    /// telnetlib's <c>read_until</c>, one read per subscription, linear in the data examined.
+    /// <list type="table"><listheader><term>Event</term><description>Behavior</description></listheader>
+    /// <item><term>match</term><description>emits the data up to and including <paramref name="expected"/>; what follows stays queued for the next read</description></item>
+    /// <item><term>timeout</term><description>emits everything buffered (possibly empty)</description></item>
+    /// <item><term>end of stream</term><description>emits everything buffered if any; otherwise fails with <see cref="TelnetEofException"/> (or the transport's error)</description></item>
+    /// <item><term>buffer limit</term><description>fails with <see cref="TelnetBufferLimitExceededException"/> when <see cref="TelnetSessionOptions.MaxBufferedBytes"/> fills before a match; what was buffered stays readable through <see cref="ReadBuffered"/></description></item>
+    /// <item><term>another read pending</term><description>fails with <see cref="InvalidOperationException"/>: sequential reads run one at a time</description></item>
+    /// </list>
+    /// </remarks>
+    /// <seealso cref="Expect(IReadOnlyList{Regex}, TimeSpan)"/>
+    public IObservable<byte[]> ReadUntil(ReadOnlyMemory<byte> expected, TimeSpan timeout) =>
+        ReadUntil(expected, timeout, _options.Scheduler);
+
+    /// <inheritdoc cref="ReadUntil(ReadOnlyMemory{byte}, TimeSpan)"/>
+    /// <param name="expected">The bytes to wait for (not empty).</param>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever; zero to look only at what is buffered.</param>
+    /// <param name="scheduler">The scheduler the timeout runs on.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="scheduler"/> is null.</exception>
+    public IObservable<byte[]> ReadUntil(ReadOnlyMemory<byte> expected, TimeSpan timeout, IScheduler scheduler)
+    {
+        if (expected.IsEmpty)
+        {
+            throw new ArgumentException("The expected bytes must not be empty.", nameof(expected));
+        }
+
+        CheckTimeout(timeout);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        var needle = expected.ToArray();
+        return CreateRead<byte[]>(timeout, scheduler, () =>
+        {
+            var matcher = new UntilMatcher(needle);
+            return (buffer, trigger, eof, fault) =>
+            {
+                var end = matcher.Find(buffer);
+                if (end >= 0)
+                {
+                    return ReadOutcome<byte[]>.Done(buffer.Take(end));
+                }
+
+                return trigger == ReadTrigger.Timeout ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
+                    : eof ? DrainOrFail(buffer, fault)
+                    : default;
+            };
+        });
+    }
+
+    /// <summary>Reads until <paramref name="expected"/> is seen; see <see cref="ReadUntil(ReadOnlyMemory{byte}, TimeSpan)"/>.</summary>
+    /// <param name="expected">The bytes to wait for (not empty).</param>
+    /// <param name="timeout">How long to wait; null or <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever.</param>
+    /// <param name="cancellationToken">Abandons the read (nothing is consumed).</param>
+    /// <returns>The data read.</returns>
+    /// <exception cref="ArgumentException"><paramref name="expected"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="TelnetEofException">The connection closed with nothing buffered.</exception>
+    public Task<byte[]> ReadUntilAsync(ReadOnlyMemory<byte> expected, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        ReadUntil(expected, timeout ?? Timeout.InfiniteTimeSpan).ToTask(cancellationToken);
+
+    /// <summary>
+    /// Reads until one of <paramref name="patterns"/> matches, or until <paramref name="timeout"/> passes (telnetlib's <c>expect</c>).
+    /// </summary>
+    /// <param name="patterns">Regular expressions over the bytes read as Latin-1 (byte n is char n, as Python's bytes patterns).</param>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever; zero to look only at what is buffered.</param>
+    /// <returns>One element, then completion: see the remarks.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="patterns"/> or one of its items is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="patterns"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <remarks>
+    /// <list type="table"><listheader><term>Event</term><description>Behavior</description></listheader>
+    /// <item><term>match</term><description>the first pattern in list order that matches wins: (its index, the match, the data up to and including the match); what follows stays queued</description></item>
+    /// <item><term>timeout</term><description>(-1, null, everything buffered)</description></item>
+    /// <item><term>end of stream</term><description>(-1, null, everything buffered) if anything is; otherwise fails with <see cref="TelnetEofException"/></description></item>
+    /// </list>
+    /// Matches longer than <see cref="TelnetSessionOptions.MaxMatchLength"/> may be missed when they straddle chunks; that bound keeps the search linear.
+    /// </remarks>
+    /// <seealso cref="ReadUntil(ReadOnlyMemory{byte}, TimeSpan)"/>
+    public IObservable<ExpectResult> Expect(IReadOnlyList<Regex> patterns, TimeSpan timeout) =>
+        Expect(patterns, timeout, _options.Scheduler);
+
+    /// <inheritdoc cref="Expect(IReadOnlyList{Regex}, TimeSpan)"/>
+    /// <param name="patterns">Regular expressions over the bytes read as Latin-1.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="scheduler">The scheduler the timeout runs on.</param>
+    public IObservable<ExpectResult> Expect(IReadOnlyList<Regex> patterns, TimeSpan timeout, IScheduler scheduler)
+    {
+        ArgumentNullException.ThrowIfNull(patterns);
+        if (patterns.Count == 0)
+        {
+            throw new ArgumentException("At least one pattern is needed.", nameof(patterns));
+        }
+
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            if (patterns[i] is null)
+            {
+                throw new ArgumentNullException(nameof(patterns), $"Pattern {i} is null.");
+            }
+        }
+
+        CheckTimeout(timeout);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        var list = patterns.ToArray();
+        var window = _options.MaxMatchLength;
+        return CreateRead<ExpectResult>(timeout, scheduler, () =>
+        {
+            var matcher = new ExpectMatcher(list, window);
+            return (buffer, trigger, eof, fault) =>
+            {
+                if (matcher.TryMatch(buffer, out var index, out var match, out var end))
+                {
+                    return ReadOutcome<ExpectResult>.Done(new ExpectResult(index, match, buffer.Take(end)));
+                }
+
+                if (trigger == ReadTrigger.Timeout || (eof && buffer.Length > 0 && fault is not TelnetBufferLimitExceededException))
+                {
+                    return ReadOutcome<ExpectResult>.Done(new ExpectResult(-1, null, buffer.TakeAll()));
+                }
+
+                return eof ? ReadOutcome<ExpectResult>.Fail(fault ?? new TelnetEofException()) : default;
+            };
+        });
+    }
+
+    /// <summary>Reads until one of <paramref name="patterns"/> matches; see <see cref="Expect(IReadOnlyList{Regex}, TimeSpan)"/>.</summary>
+    /// <param name="patterns">Regular expressions over the bytes read as Latin-1.</param>
+    /// <param name="timeout">How long to wait; null to wait for ever.</param>
+    /// <param name="cancellationToken">Abandons the read (nothing is consumed).</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="TelnetEofException">The connection closed with nothing buffered.</exception>
+    public Task<ExpectResult> ExpectAsync(IReadOnlyList<Regex> patterns, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Expect(patterns, timeout ?? Timeout.InfiniteTimeSpan).ToTask(cancellationToken);
+
+    /// <summary>Reads everything until the connection closes (telnetlib's <c>read_all</c>); empty at end of stream.</summary>
+    /// <returns>One element, then completion.</returns>
+    public IObservable<byte[]> ReadAll() =>
+        CreateRead<byte[]>(Timeout.InfiniteTimeSpan, _options.Scheduler, static () => static (buffer, trigger, eof, fault) =>
+            !eof ? default
+            : buffer.Length > 0 || fault is null or TelnetBufferLimitExceededException ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
+            : ReadOutcome<byte[]>.Fail(fault));
+
+    /// <summary>Reads everything until the connection closes; see <see cref="ReadAll()"/>.</summary>
+    /// <param name="cancellationToken">Abandons the read.</param>
+    /// <returns>The data read.</returns>
+    public Task<byte[]> ReadAllAsync(CancellationToken cancellationToken = default) => ReadAll().ToTask(cancellationToken);
+
+    /// <summary>Reads at least one byte unless at end of stream (telnetlib's <c>read_some</c>): all that is buffered, waiting for data if nothing is; empty at end of stream.</summary>
+    /// <returns>One element, then completion.</returns>
+    public IObservable<byte[]> ReadSome() =>
+        CreateRead<byte[]>(Timeout.InfiniteTimeSpan, _options.Scheduler, static () => static (buffer, trigger, eof, fault) =>
+            buffer.Length > 0 ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
+            : !eof ? default
+            : fault is null or TelnetBufferLimitExceededException ? ReadOutcome<byte[]>.Done([])
+            : ReadOutcome<byte[]>.Fail(fault));
+
+    /// <summary>Reads at least one byte unless at end of stream; see <see cref="ReadSome()"/>.</summary>
+    /// <param name="cancellationToken">Abandons the read.</param>
+    /// <returns>The data read; empty at end of stream.</returns>
+    public Task<byte[]> ReadSomeAsync(CancellationToken cancellationToken = default) => ReadSome().ToTask(cancellationToken);
+
+    /// <summary>
+    /// Returns everything buffered without waiting (telnetlib's <c>read_very_eager</c>, <c>read_eager</c>,
+    /// <c>read_lazy</c> and <c>read_very_lazy</c>: RxTelnet parses data as it arrives, so all four see the same queue).
+    /// </summary>
+    /// <returns>The buffered data; empty when nothing is buffered and the connection is open.</returns>
+    /// <exception cref="TelnetEofException">The connection closed and nothing is buffered.</exception>
+    /// <exception cref="InvalidOperationException">A sequential read is pending.</exception>
+    public byte[] ReadBuffered()
+    {
+        lock (_gate)
+        {
+            if (_pending is not null)
+            {
+                throw new InvalidOperationException("A sequential read is pending; reads consume the queue one at a time.");
+            }
+
+            if (_buffer.Length == 0 && _eof)
+            {
+                throw _fault is null or TelnetBufferLimitExceededException ? new TelnetEofException() : new TelnetException("The connection failed.", _fault);
+            }
+
+            return _buffer.TakeAll();
+        }
+    }
+
+    private static ReadOutcome<byte[]> DrainOrFail(CookedBuffer buffer, Exception? fault) =>
+        fault is TelnetBufferLimitExceededException ? ReadOutcome<byte[]>.Fail(fault)
+        : buffer.Length > 0
+            ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
+            : ReadOutcome<byte[]>.Fail(fault ?? new TelnetEofException());
+
+    private static void CheckTimeout(TimeSpan timeout)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must not be negative (use Timeout.InfiniteTimeSpan to wait for ever).");
+        }
+    }
+
+    private IObservable<T> CreateRead<T>(TimeSpan timeout, IScheduler scheduler, Func<ReadEvaluator<T>> factory) =>
+        Observable.Create<T>(observer =>
+        {
+            var read = new PendingRead<T>(this, observer, factory());
+            return read.Start(timeout, scheduler);
+        });
+
+    private PendingCompletion EvaluatePending(ReadTrigger trigger)
+    {
+        // Called under _gate.
+        var pending = _pending;
+        if (pending is null)
+        {
+            return default;
+        }
+
+        var completion = pending.Evaluate(_buffer, trigger, _eof, _fault);
+        if (completion.IsDone)
+        {
+            _pending = null;
+        }
+
+        return completion;
+    }
+
+    private delegate ReadOutcome<T> ReadEvaluator<T>(CookedBuffer buffer, ReadTrigger trigger, bool eof, Exception? fault);
+
+    private readonly struct ReadOutcome<T>
+    {
+        private ReadOutcome(T? value, Exception? error)
+        {
+            IsDone = true;
+            Value = value;
+            Error = error;
+        }
+
+        public bool IsDone { get; }
+
+        public T? Value { get; }
+
+        public Exception? Error { get; }
+
+        public static ReadOutcome<T> Done(T value) => new(value, null);
+
+        public static ReadOutcome<T> Fail(Exception error) => new(default, error);
+    }
+
+    /// <summary>A finished read whose notification is delivered after the session's lock is released.</summary>
+    private readonly struct PendingCompletion(Action? deliver)
+    {
+        public bool IsDone => deliver is not null;
+
+        public void Deliver() => deliver?.Invoke();
+    }
+
+    private abstract class PendingRead
+    {
+        public abstract PendingCompletion Evaluate(CookedBuffer buffer, ReadTrigger trigger, bool eof, Exception? fault);
+    }
+
+    private sealed class PendingRead<T>(TelnetSession session, IObserver<T> observer, ReadEvaluator<T> evaluator) : PendingRead
+    {
+        private readonly SerialDisposable _timer = new();
+        private bool _done;
+
+        public IDisposable Start(TimeSpan timeout, IScheduler scheduler)
+        {
+            PendingCompletion completion;
+            lock (session._gate)
+            {
+                if (session._pending is not null)
+                {
+                    completion = new PendingCompletion(() => observer.OnError(new InvalidOperationException(
+                        "Another sequential read is pending; reads consume the queue one at a time.")));
+                }
+                else
+                {
+                    session._pending = this;
+                    completion = session.EvaluatePending(session._eof ? ReadTrigger.End : ReadTrigger.Start);
+                    if (!completion.IsDone && timeout == TimeSpan.Zero)
+                    {
+                        // telnetlib's timeout=0: look at what is there, then return at once.
+                        completion = session.EvaluatePending(ReadTrigger.Timeout);
+                    }
+                }
+            }
+
+            completion.Deliver();
+            if (!completion.IsDone && timeout != Timeout.InfiniteTimeSpan)
+            {
+                _timer.Disposable = scheduler.Schedule(this, timeout, static (_, self) =>
+                {
+                    self.OnTimeout();
+                    return Disposable.Empty;
+                });
+            }
+
+            return Disposable.Create(this, static self => self.Cancel());
+        }
+
+        public override PendingCompletion Evaluate(CookedBuffer buffer, ReadTrigger trigger, bool eof, Exception? fault)
+        {
+            if (_done)
+            {
+                return default;
+            }
+
+            ReadOutcome<T> outcome;
+            try
+            {
+                outcome = evaluator(buffer, trigger, eof, fault);
+            }
+            catch (Exception ex)
+            {
+                outcome = ReadOutcome<T>.Fail(ex);
+            }
+
+            if (!outcome.IsDone)
+            {
+                return default;
+            }
+
+            _done = true;
+            return new PendingCompletion(() =>
+            {
+                _timer.Dispose();
+                if (outcome.Error is { } error)
+                {
+                    observer.OnError(error);
+                }
+                else
+                {
+                    observer.OnNext(outcome.Value!);
+                    observer.OnCompleted();
+                }
+            });
+        }
+
+        private void OnTimeout()
+        {
+            PendingCompletion completion;
+            lock (session._gate)
+            {
+                completion = ReferenceEquals(session._pending, this) ? session.EvaluatePending(ReadTrigger.Timeout) : default;
+            }
+
+            completion.Deliver();
+        }
+
+        private void Cancel()
+        {
+            lock (session._gate)
+            {
+                _done = true;
+                if (ReferenceEquals(session._pending, this))
+                {
+                    session._pending = null;
+                }
+            }
+
+            _timer.Dispose();
+        }
+    }
+}

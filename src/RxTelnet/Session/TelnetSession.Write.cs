@@ -1,0 +1,188 @@
+namespace RxTelnet.Session;
+
+using System.Text;
+using RxTelnet.Protocol;
+
+/// <content>The write path: one serialised writer, so concurrent callers never interleave partial sequences.</content>
+public sealed partial class TelnetSession
+{
+    private readonly object _writeGate = new();
+    private readonly Queue<WriteItem> _writes = new();
+    private bool _writing;
+
+    /// <summary>Sends data with every IAC doubled (telnetlib's <c>write</c>).</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="cancellationToken">Cancels the write if it has not started yet (a write never stops half-way).</param>
+    /// <returns>A task that completes when the bytes were handed to the transport.</returns>
+    /// <exception cref="TelnetClosedException">The session is closed.</exception>
+    public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        Enqueue(TelnetEncoder.EscapeData(data.Span), cancellationToken);
+
+    /// <summary>Sends text: encoded, IAC doubled, and line ends following <paramref name="newline"/>.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="encoding">The encoding; ASCII when null.</param>
+    /// <param name="newline">How CR and LF go on the wire; by default a bare LF becomes CR LF and a bare CR becomes CR NUL (RFC 854).</param>
+    /// <param name="cancellationToken">Cancels the write if it has not started yet.</param>
+    /// <returns>A task that completes when the bytes were handed to the transport.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="TelnetClosedException">The session is closed.</exception>
+    public Task WriteTextAsync(string text, Encoding? encoding = null, TelnetNewline newline = TelnetNewline.NvtCrLf, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var bytes = (encoding ?? Encoding.ASCII).GetBytes(text);
+        return Enqueue(TelnetEncoder.EncodeText(bytes, newline), cancellationToken);
+    }
+
+    /// <summary>Sends bytes exactly as given, with no escaping: for pre-encoded wire data.</summary>
+    /// <param name="wire">The wire bytes.</param>
+    /// <param name="cancellationToken">Cancels the write if it has not started yet.</param>
+    /// <returns>A task that completes when the bytes were handed to the transport.</returns>
+    /// <exception cref="TelnetClosedException">The session is closed.</exception>
+    public Task WriteRawAsync(ReadOnlyMemory<byte> wire, CancellationToken cancellationToken = default) =>
+        Enqueue(wire.ToArray(), cancellationToken);
+
+    /// <summary>Sends a two-byte command such as <c>IAC NOP</c>, <c>IAC AYT</c>, <c>IAC BRK</c>, <c>IAC GA</c>.</summary>
+    /// <param name="verb">The command.</param>
+    /// <param name="cancellationToken">Cancels the write if it has not started yet.</param>
+    /// <returns>A task that completes when the bytes were handed to the transport.</returns>
+    /// <exception cref="ArgumentException"><paramref name="verb"/> is IAC, SB or a negotiation verb (they need more bytes).</exception>
+    /// <exception cref="TelnetClosedException">The session is closed.</exception>
+    public Task SendCommandAsync(TelnetVerb verb, CancellationToken cancellationToken = default)
+    {
+        if (verb is TelnetVerb.Iac or TelnetVerb.Sb or TelnetVerb.Will or TelnetVerb.Wont or TelnetVerb.Do or TelnetVerb.Dont)
+        {
+            throw new ArgumentException($"{verb} is not a two-byte command.", nameof(verb));
+        }
+
+        return Enqueue(TelnetEncoder.Command(verb), cancellationToken);
+    }
+
+    /// <summary>Sends <c>IAC verb option</c>.</summary>
+    /// <param name="verb"><c>WILL</c>, <c>WONT</c>, <c>DO</c> or <c>DONT</c>.</param>
+    /// <param name="option">The option.</param>
+    /// <param name="cancellationToken">Cancels the write if it has not started yet.</param>
+    /// <returns>A task that completes when the bytes were handed to the transport.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="verb"/> is not a negotiation verb.</exception>
+    /// <exception cref="TelnetClosedException">The session is closed.</exception>
+    public Task SendNegotiationAsync(TelnetVerb verb, TelnetOption option, CancellationToken cancellationToken = default) =>
+        Enqueue(TelnetEncoder.Negotiation(verb, option), cancellationToken);
+
+    /// <summary>Sends <c>IAC SB option payload IAC SE</c>, doubling IAC in the payload.</summary>
+    /// <param name="option">The option.</param>
+    /// <param name="payload">The payload, unescaped.</param>
+    /// <param name="cancellationToken">Cancels the write if it has not started yet.</param>
+    /// <returns>A task that completes when the bytes were handed to the transport.</returns>
+    /// <exception cref="TelnetClosedException">The session is closed.</exception>
+    public Task SendSubnegotiationAsync(TelnetOption option, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
+        Enqueue(TelnetEncoder.Subnegotiation(option, payload.Span), cancellationToken);
+
+    /// <summary>Queues wire bytes; the first caller drains inline, so a transport that completes synchronously sends on the caller's stack.</summary>
+    private Task Enqueue(byte[] wire, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        var item = new WriteItem(wire, cancellationToken);
+        lock (_gate)
+        {
+            if (_eof)
+            {
+                return Task.FromException(new TelnetClosedException("The session is closed; nothing can be written."));
+            }
+        }
+
+        lock (_writeGate)
+        {
+            _writes.Enqueue(item);
+            if (_writing)
+            {
+                return item.Task;
+            }
+
+            _writing = true;
+        }
+
+        _ = DrainWritesAsync();
+        return item.Task;
+    }
+
+    private async Task DrainWritesAsync()
+    {
+        while (true)
+        {
+            WriteItem item;
+            lock (_writeGate)
+            {
+                if (!_writes.TryDequeue(out item!))
+                {
+                    _writing = false;
+                    return;
+                }
+            }
+
+            if (item.CancellationToken.IsCancellationRequested)
+            {
+                item.Completion.TrySetCanceled(item.CancellationToken);
+                continue;
+            }
+
+            try
+            {
+                // Not cancellable once started: a half-sent IAC sequence would corrupt the stream.
+                await _transport.SendAsync(item.Wire, CancellationToken.None).ConfigureAwait(false);
+                item.Completion.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                var error = ex is ObjectDisposedException ? new TelnetClosedException("The session is closed; nothing can be written.", ex) : ex;
+                item.Completion.TrySetException(error);
+                FailQueuedWrites(error);
+                Shutdown(ex is ObjectDisposedException ? TelnetCloseReason.LocalClose : TelnetCloseReason.TransportError, ex is ObjectDisposedException ? null : ex);
+            }
+        }
+    }
+
+    private void FailQueuedWrites(Exception error)
+    {
+        List<WriteItem> failed;
+        lock (_writeGate)
+        {
+            failed = [.. _writes];
+            _writes.Clear();
+        }
+
+        foreach (var item in failed)
+        {
+            item.Completion.TrySetException(error);
+        }
+    }
+
+    private async Task SendQuietlyAsync(byte[] wire)
+    {
+        try
+        {
+            await Enqueue(wire, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TelnetException)
+        {
+            // A reply that cannot go out because the session closed is moot.
+        }
+        catch (IOException)
+        {
+            // The transport failed; the session reports it through State.
+        }
+    }
+
+    private sealed class WriteItem(byte[] wire, CancellationToken cancellationToken)
+    {
+        public byte[] Wire { get; } = wire;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Task => Completion.Task;
+    }
+}

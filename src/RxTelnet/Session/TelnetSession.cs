@@ -1,0 +1,325 @@
+namespace RxTelnet.Session;
+
+using System.Net.Sockets;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using RxTelnet.Internal;
+using RxTelnet.Protocol;
+using RxTelnet.Reading;
+using RxTelnet.Transport;
+
+/// <summary>
+/// One Telnet connection, either side: owns a transport, parses what it receives once, broadcasts it as hot
+/// observables, keeps cooked data in a queue for sequential reads, and serialises everything it sends.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Two ways to consume.</b> The hot streams (<see cref="Events"/>, <see cref="Data"/>, <see cref="Commands"/>, ...)
+/// broadcast to every subscriber and consume nothing: a logger, a UI view and a prompt detector can all watch at
+/// once. The sequential read API (<see cref="ReadUntil(ReadOnlyMemory{byte}, TimeSpan)"/>, <see cref="Expect(IReadOnlyList{System.Text.RegularExpressions.Regex}, TimeSpan)"/>,
+/// <see cref="ReadSome()"/>, ...) consumes the cooked queue exactly as telnetlib's reads consume its <c>cookedq</c>:
+/// what one read leaves is there for the next.
+/// </para>
+/// <para>
+/// <b>Negotiation.</b> By default the session answers as telnetlib does: <c>DO</c>/<c>DONT</c> with <c>WONT</c>,
+/// <c>WILL</c>/<c>WONT</c> with <c>DONT</c>. With a callback set (<see cref="SetOptionNegotiationCallback"/>) it only calls the callback.
+/// </para>
+/// <para>
+/// <b>Subscribers that throw.</b> An exception thrown by a hot-stream subscriber is caught, that subscriber is
+/// dropped, and the exception is reported on <see cref="SubscriberErrors"/>; other subscribers and the session go on.
+/// </para>
+/// </remarks>
+public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly ITelnetTransport _transport;
+    private readonly TelnetSessionOptions _options;
+    private readonly CookedBuffer _buffer;
+    private readonly Broadcast<byte[]> _raw;
+    private readonly Broadcast<TelnetEvent> _events;
+    private readonly Broadcast<ReadOnlyMemory<byte>> _data;
+    private readonly Broadcast<TelnetCommand> _commands;
+    private readonly BehaviorSubject<TelnetSessionState> _state = new(TelnetSessionState.Connecting);
+    private readonly Subject<Exception> _subscriberErrors = new();
+    private IDisposable? _receiveSubscription;
+    private Action<TelnetCommand>? _negotiationCallback;
+    private TelnetSessionState _current = TelnetSessionState.Connecting;
+    private bool _eof;
+    private Exception? _fault;
+    private bool _started;
+    private bool _disposed;
+
+    /// <summary>Creates a session over a connected transport. Call <see cref="Start"/> to begin receiving.</summary>
+    /// <param name="transport">The connection; the session owns it from now on.</param>
+    /// <param name="options">Parsing, buffering and timing options; <see cref="TelnetSessionOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="transport"/> is null.</exception>
+    public TelnetSession(ITelnetTransport transport, TelnetSessionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        _transport = transport;
+        _options = options ?? TelnetSessionOptions.Default;
+        _buffer = new CookedBuffer(_options.MaxBufferedBytes);
+        _raw = new Broadcast<byte[]>(_subscriberErrors);
+        _events = new Broadcast<TelnetEvent>(_subscriberErrors);
+        _data = new Broadcast<ReadOnlyMemory<byte>>(_subscriberErrors);
+        _commands = new Broadcast<TelnetCommand>(_subscriberErrors);
+    }
+
+    /// <summary>Gets the options the session was created with.</summary>
+    public TelnetSessionOptions Options => _options;
+
+    /// <summary>Gets the transport the session owns.</summary>
+    public ITelnetTransport Transport => _transport;
+
+    /// <summary>Gets every received chunk, raw, before parsing (hot).</summary>
+    public IObservable<byte[]> RawReceived => _raw;
+
+    /// <summary>Gets every parsed event: cooked data, commands and warnings, in stream order (hot).</summary>
+    public IObservable<TelnetEvent> Events => _events;
+
+    /// <summary>Gets the cooked data (hot). Slices of received chunks: keep them as long as needed, never write to them.</summary>
+    public IObservable<ReadOnlyMemory<byte>> Data => _data;
+
+    /// <summary>Gets the command notifications: negotiations, subnegotiations and two-byte commands (hot).</summary>
+    public IObservable<TelnetCommand> Commands => _commands;
+
+    /// <summary>Gets the prompt markers: <c>IAC GA</c> and <c>IAC EOR</c> (RFC 854, RFC 885), as their commands (hot).</summary>
+    public IObservable<TelnetCommand> Prompts => _commands.Where(static c => c.Verb is TelnetVerb.GoAhead or TelnetVerb.EndOfRecord);
+
+    /// <summary>Gets the connection state: the current one at once, then every change; completes after <see cref="TelnetSessionStatus.Closed"/>.</summary>
+    public IObservable<TelnetSessionState> State => _state.AsObservable();
+
+    /// <summary>Gets exceptions thrown by hot-stream subscribers (each such subscriber is dropped).</summary>
+    public IObservable<Exception> SubscriberErrors => _subscriberErrors.AsObservable();
+
+    /// <summary>Gets the current connection state.</summary>
+    public TelnetSessionState CurrentState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>Gets whether the session has reached end of stream (closed by either side) — telnetlib's <c>eof</c>.</summary>
+    public bool IsEof
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _eof;
+            }
+        }
+    }
+
+    /// <summary>Gets the number of cooked bytes waiting for a sequential read.</summary>
+    public int BufferedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _buffer.Length;
+            }
+        }
+    }
+
+    /// <summary>Gets the underlying socket, when the transport has one.</summary>
+    public Socket? Socket => _transport.Socket;
+
+    /// <summary>Starts receiving. Subscribe to the hot streams first to see everything from the first byte. Idempotent.</summary>
+    /// <returns>This session.</returns>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    public TelnetSession Start()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_started || _eof)
+            {
+                return this;
+            }
+
+            _started = true;
+        }
+
+        SetState(TelnetSessionState.Open);
+        var subscription = _transport.Received
+            .Do(_raw.OnNext)
+            .ParseTelnet(_options.Parser)
+            .Subscribe(OnEvent, OnTransportError, OnTransportCompleted);
+        lock (_gate)
+        {
+            if (_eof)
+            {
+                subscription.Dispose();
+            }
+            else
+            {
+                _receiveSubscription = subscription;
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Sets a callback that receives every command instead of the default refusal (telnetlib's
+    /// <c>set_option_negotiation_callback</c>): with a callback set, the session sends no replies of its own.
+    /// </summary>
+    /// <param name="callback">The callback, or <see langword="null"/> to go back to refusing every option.</param>
+    public void SetOptionNegotiationCallback(Action<TelnetCommand>? callback) => Volatile.Write(ref _negotiationCallback, callback);
+
+    /// <summary>Closes the connection: sequential reads see end of stream, hot streams complete. Idempotent.</summary>
+    public void Close() => Shutdown(TelnetCloseReason.LocalClose, null);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Close();
+        lock (_gate)
+        {
+            _disposed = true;
+        }
+
+        _transport.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        Close();
+        lock (_gate)
+        {
+            _disposed = true;
+        }
+
+        await _transport.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void OnEvent(TelnetEvent e)
+    {
+        _events.OnNext(e);
+        switch (e.Kind)
+        {
+            case TelnetEventKind.Data:
+                OnData(e.Data);
+                break;
+            case TelnetEventKind.Command:
+                OnCommand(e.Command);
+                break;
+        }
+    }
+
+    private void OnData(ReadOnlyMemory<byte> data)
+    {
+        var completion = default(PendingCompletion);
+        TelnetBufferLimitExceededException? overflow = null;
+        lock (_gate)
+        {
+            if (_eof)
+            {
+                return;
+            }
+
+            try
+            {
+                _buffer.Append(data.Span);
+                completion = EvaluatePending(ReadTrigger.Data);
+            }
+            catch (TelnetBufferLimitExceededException ex)
+            {
+                // What was buffered before stays readable; the chunk that did not fit is reported, never silently dropped.
+                overflow = ex;
+                _fault = ex;
+            }
+        }
+
+        completion.Deliver();
+        _data.OnNext(data);
+        if (overflow is not null)
+        {
+            Shutdown(TelnetCloseReason.BufferLimitExceeded, overflow);
+        }
+    }
+
+    private void OnCommand(TelnetCommand command)
+    {
+        var callback = Volatile.Read(ref _negotiationCallback);
+        if (callback is not null)
+        {
+            callback(command);
+        }
+        else if (command.IsNegotiation && command.Option is { } option)
+        {
+            // telnetlib's default: refuse everything, answering every request.
+            var reply = command.Verb is TelnetVerb.Do or TelnetVerb.Dont ? TelnetVerb.Wont : TelnetVerb.Dont;
+            _ = SendQuietlyAsync(TelnetEncoder.Negotiation(reply, option));
+        }
+
+        _commands.OnNext(command);
+    }
+
+    private void OnTransportError(Exception error) =>
+        Shutdown(TelnetCloseReason.TransportError, error);
+
+    private void OnTransportCompleted() =>
+        Shutdown(TelnetCloseReason.RemoteClose, null);
+
+    private void Shutdown(TelnetCloseReason reason, Exception? error)
+    {
+        PendingCompletion completion;
+        IDisposable? subscription;
+        lock (_gate)
+        {
+            if (_eof)
+            {
+                return;
+            }
+
+            _eof = true;
+            _fault ??= error;
+            subscription = _receiveSubscription;
+            _receiveSubscription = null;
+            completion = EvaluatePending(ReadTrigger.End);
+        }
+
+        subscription?.Dispose();
+        FailQueuedWrites(new TelnetClosedException($"The session closed ({reason})."));
+        _transport.Close();
+        completion.Deliver();
+        SetState(new TelnetSessionState(TelnetSessionStatus.Closed, reason, error));
+
+        if (reason == TelnetCloseReason.TransportError && error is not null)
+        {
+            _raw.OnError(error);
+            _events.OnError(error);
+            _data.OnError(error);
+            _commands.OnError(error);
+        }
+        else
+        {
+            _raw.OnCompleted();
+            _events.OnCompleted();
+            _data.OnCompleted();
+            _commands.OnCompleted();
+        }
+
+        _state.OnCompleted();
+        _subscriberErrors.OnCompleted();
+    }
+
+    private void SetState(TelnetSessionState state)
+    {
+        lock (_gate)
+        {
+            _current = state;
+        }
+
+        _state.OnNext(state);
+    }
+}

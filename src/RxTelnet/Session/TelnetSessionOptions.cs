@@ -1,0 +1,65 @@
+namespace RxTelnet.Session;
+
+using System.Reactive.Concurrency;
+using RxTelnet.Protocol;
+
+/// <summary>How a <see cref="TelnetSession"/> parses, buffers and times.</summary>
+public sealed record class TelnetSessionOptions
+{
+    /// <summary>The default limit of cooked data held for sequential reads: 16 MiB.</summary>
+    public const int DefaultMaxBufferedBytes = 16 * 1024 * 1024;
+
+    /// <summary>The default window an <c>Expect</c> re-searches when more data arrives: 64 KiB.</summary>
+    public const int DefaultMaxMatchLength = 64 * 1024;
+
+    private readonly int _maxBufferedBytes = DefaultMaxBufferedBytes;
+    private readonly int _maxMatchLength = DefaultMaxMatchLength;
+    private readonly TelnetParserOptions _parser = TelnetParserOptions.Default;
+    private readonly IScheduler _scheduler = TelnetSchedulers.TimeBasedOperations;
+
+    /// <summary>Gets the default options.</summary>
+    public static TelnetSessionOptions Default { get; } = new();
+
+    /// <summary>Gets how received bytes are cooked; <see cref="TelnetParserOptions.Default"/> unless set.</summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public TelnetParserOptions Parser
+    {
+        get => _parser;
+        init => _parser = value ?? throw new ArgumentNullException(nameof(Parser));
+    }
+
+    /// <summary>
+    /// Gets the most cooked bytes held for sequential reads (<c>ReadUntil</c>, <c>Expect</c>, ...). Going past it
+    /// closes the session with <see cref="TelnetCloseReason.BufferLimitExceeded"/> and fails the pending read with
+    /// <see cref="TelnetBufferLimitExceededException"/>; what was buffered before stays readable.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxBufferedBytes
+    {
+        get => _maxBufferedBytes;
+        init => _maxBufferedBytes = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxBufferedBytes), value, "The buffer limit must be at least 1 byte.");
+    }
+
+    /// <summary>
+    /// Gets the longest match an <c>Expect</c> is guaranteed to find across chunk boundaries: when more data arrives,
+    /// only the last this-many bytes already searched are searched again, which keeps <c>Expect</c> linear.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxMatchLength
+    {
+        get => _maxMatchLength;
+        init => _maxMatchLength = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxMatchLength), value, "The match window must be at least 1 byte.");
+    }
+
+    /// <summary>Gets the scheduler read timeouts and timers run on; <see cref="TelnetSchedulers.TimeBasedOperations"/> unless set.</summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public IScheduler Scheduler
+    {
+        get => _scheduler;
+        init => _scheduler = value ?? throw new ArgumentNullException(nameof(Scheduler));
+    }
+}

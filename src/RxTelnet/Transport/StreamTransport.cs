@@ -1,0 +1,159 @@
+namespace RxTelnet.Transport;
+
+using System.Net;
+using System.Net.Sockets;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+
+/// <summary>
+/// A transport over any <see cref="Stream"/>: a <see cref="NetworkStream"/>, an <see cref="System.Net.Security.SslStream"/>
+/// for TLS, a serial port or an SSH channel.
+/// </summary>
+/// <remarks>
+/// Receives into a private buffer and emits an exactly sized copy of each read, so no reused buffer ever escapes
+/// (see <see cref="ITelnetTransport"/> on ownership). A read of zero bytes is the end of the stream.
+/// </remarks>
+public class StreamTransport : ITelnetTransport
+{
+    /// <summary>The default size of one read: 16 KiB.</summary>
+    public const int DefaultReceiveBufferSize = 16 * 1024;
+
+    private readonly Stream _stream;
+    private readonly bool _ownsStream;
+    private readonly int _receiveBufferSize;
+    private readonly CancellationTokenSource _closed = new();
+    private int _subscribed;
+    private int _closedFlag;
+
+    /// <summary>Creates a transport over <paramref name="stream"/>.</summary>
+    /// <param name="stream">A readable and writable stream.</param>
+    /// <param name="ownsStream">Whether closing the transport disposes the stream.</param>
+    /// <param name="receiveBufferSize">The most bytes one read asks for.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot read or cannot write.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="receiveBufferSize"/> is less than 1.</exception>
+    public StreamTransport(Stream stream, bool ownsStream = true, int receiveBufferSize = DefaultReceiveBufferSize)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead || !stream.CanWrite)
+        {
+            throw new ArgumentException("The stream must be readable and writable.", nameof(stream));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(receiveBufferSize, 1);
+        _stream = stream;
+        _ownsStream = ownsStream;
+        _receiveBufferSize = receiveBufferSize;
+        Received = Observable.Create<byte[]>(SubscribeReceiver);
+    }
+
+    /// <inheritdoc/>
+    public IObservable<byte[]> Received { get; }
+
+    /// <inheritdoc/>
+    public virtual Socket? Socket => (_stream as NetworkStream)?.Socket;
+
+    /// <inheritdoc/>
+    public virtual EndPoint? RemoteEndPoint => Socket?.RemoteEndPoint;
+
+    /// <inheritdoc/>
+    public virtual EndPoint? LocalEndPoint => Socket?.LocalEndPoint;
+
+    /// <summary>Gets the stream this transport reads and writes.</summary>
+    protected Stream Stream => _stream;
+
+    /// <inheritdoc/>
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closedFlag) != 0, this);
+        await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closedFlag, 1) != 0)
+        {
+            return;
+        }
+
+        _closed.Cancel();
+        OnClosing();
+        if (_ownsStream)
+        {
+            _stream.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Close();
+        _closed.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Called once when the transport closes, before the stream is disposed.</summary>
+    protected virtual void OnClosing()
+    {
+    }
+
+    private IDisposable SubscribeReceiver(IObserver<byte[]> observer)
+    {
+        if (Interlocked.Exchange(ref _subscribed, 1) != 0)
+        {
+            observer.OnError(new InvalidOperationException("A transport's received stream supports one subscriber (its session)."));
+            return Disposable.Empty;
+        }
+
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
+        _ = ReceiveLoopAsync(observer, stop.Token);
+        return Disposable.Create(() =>
+        {
+            stop.Cancel();
+            stop.Dispose();
+        });
+    }
+
+    private async Task ReceiveLoopAsync(IObserver<byte[]> observer, CancellationToken token)
+    {
+        var buffer = new byte[_receiveBufferSize];
+        try
+        {
+            while (true)
+            {
+                var n = await _stream.ReadAsync(buffer, token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                // An exactly sized fresh array: the receiver owns it, our buffer never escapes.
+                observer.OnNext(buffer.AsSpan(0, n).ToArray());
+            }
+        }
+        catch (Exception ex) when (IsClosedByUs(ex, token))
+        {
+            // Closed locally: that is an end of stream, not an error.
+        }
+        catch (Exception ex)
+        {
+            observer.OnError(ex);
+            return;
+        }
+
+        observer.OnCompleted();
+    }
+
+    private bool IsClosedByUs(Exception ex, CancellationToken token) =>
+        (token.IsCancellationRequested || Volatile.Read(ref _closedFlag) != 0)
+        && ex is OperationCanceledException or ObjectDisposedException or IOException or SocketException;
+}

@@ -1,0 +1,116 @@
+namespace RxTelnet.Tests.Session;
+
+using System.Reactive.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Reactive.Testing;
+using RxTelnet.Protocol;
+using RxTelnet.Session;
+using RxTelnet.Transport;
+
+[TestFixture]
+public sealed class TelnetSessionTests : ReactiveTest
+{
+    private static byte[] B(string s) => Encoding.Latin1.GetBytes(s);
+
+    private static string S(byte[] b) => Encoding.Latin1.GetString(b);
+
+    private static (TestScheduler Scheduler, ObservableTransport Transport, TelnetSession Session) Create(params Recorded<System.Reactive.Notification<byte[]>>[] messages)
+    {
+        var scheduler = new TestScheduler();
+        var incoming = scheduler.CreateHotObservable(messages);
+        var transport = new ObservableTransport(incoming);
+        var session = new TelnetSession(transport, new TelnetSessionOptions { Scheduler = scheduler }).Start();
+        return (scheduler, transport, session);
+    }
+
+    [Test]
+    public void ReadUntil_MatchAcrossChunks_EmitsAtArrivalAndKeepsRest()
+    {
+        var (scheduler, _, session) = Create(OnNext(210, B("log")), OnNext(250, B("in: rest")));
+
+        var res = scheduler.Start(() => session.ReadUntil(B("login: "), TimeSpan.FromTicks(1000)).Select(S));
+
+        res.Messages.AssertEqual(OnNext(250, "login: "), OnCompleted<string>(250));
+        Assert.That(S(session.ReadBuffered()), Is.EqualTo("rest"), "bytes after the match stay queued for the next read");
+    }
+
+    [Test]
+    public void ReadUntil_NoMatchBeforeTimeout_EmitsWhatArrivedAtDueTime()
+    {
+        var (scheduler, _, session) = Create(OnNext(210, B("log")), OnNext(260, B("in")));
+
+        var res = scheduler.Start(() => session.ReadUntil(B("login: "), TimeSpan.FromTicks(100)).Select(S));
+
+        res.Messages.AssertEqual(OnNext(300, "login"), OnCompleted<string>(300));
+    }
+
+    [Test]
+    public void ReadUntil_EofWithNothingBuffered_FailsWithEof()
+    {
+        var (scheduler, _, session) = Create(OnCompleted<byte[]>(220));
+
+        var res = scheduler.Start(() => session.ReadUntil(B("x"), Timeout.InfiniteTimeSpan).Select(S));
+
+        Assert.That(res.Messages, Has.Count.EqualTo(1));
+        Assert.That(res.Messages[0].Time, Is.EqualTo(220));
+        Assert.That(res.Messages[0].Value.Exception, Is.TypeOf<TelnetEofException>());
+    }
+
+    [Test]
+    public void Expect_FirstPatternInListOrderWins()
+    {
+        var (scheduler, _, session) = Create(OnNext(210, B("abc $ def # ")));
+
+        var res = scheduler.Start(() => session.Expect([new Regex("#"), new Regex(@"\$")], TimeSpan.FromTicks(100)).Select(r => $"{r.Index}:{S(r.Data)}"));
+
+        res.Messages.AssertEqual(OnNext(210, "0:abc $ def #"), OnCompleted<string>(210));
+    }
+
+    [Test]
+    public void DefaultNegotiation_RefusesLikeTelnetlib()
+    {
+        var (scheduler, transport, session) = Create(OnNext(210, new byte[] { 255, 253, 24, 255, 251, 1, 255, 254, 3, 255, 252, 5 }));
+        scheduler.AdvanceTo(300);
+        Assert.That(transport.SentBytes, Is.EqualTo(new byte[] { 255, 252, 24, 255, 254, 1, 255, 252, 3, 255, 254, 5 }));
+        GC.KeepAlive(session);
+    }
+
+    [Test]
+    public void Close_CompletesStreamsAndFailsWrites()
+    {
+        var (scheduler, transport, session) = Create();
+        var states = new List<TelnetSessionState>();
+        session.State.Subscribe(states.Add);
+        session.Close();
+        Assert.That(states.Select(s => s.Status), Is.EqualTo(new[] { TelnetSessionStatus.Open, TelnetSessionStatus.Closed }));
+        Assert.That(states[^1].Reason, Is.EqualTo(TelnetCloseReason.LocalClose));
+        Assert.That(transport.IsClosed, Is.True);
+        Assert.ThrowsAsync<TelnetClosedException>(() => session.WriteAsync(B("x")));
+        GC.KeepAlive(scheduler);
+    }
+
+    [Test]
+    public void Write_DoublesIac()
+    {
+        var (_, transport, session) = Create();
+        var task = session.WriteAsync(new byte[] { 1, 255, 2 });
+        Assert.That(task.IsCompletedSuccessfully, Is.True, "the in-memory send completes synchronously");
+        Assert.That(transport.SentBytes, Is.EqualTo(new byte[] { 1, 255, 255, 2 }));
+    }
+
+    [Test]
+    public async Task InMemoryPair_RoundTrip()
+    {
+        var (a, b) = InMemoryTransport.CreatePair();
+        using var client = new TelnetSession(a).Start();
+        using var server = new TelnetSession(b).Start();
+        await server.WriteTextAsync("hello\n");
+        var line = await client.ReadUntilAsync(B("\r\n"), TimeSpan.FromSeconds(10));
+        Assert.That(S(line), Is.EqualTo("hello\r\n"));
+        server.Close();
+        var rest = await client.ReadAllAsync();
+        Assert.That(rest, Is.Empty);
+        Assert.That(client.IsEof, Is.True);
+    }
+}
