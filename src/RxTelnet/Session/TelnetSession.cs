@@ -254,9 +254,11 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         {
             callback(command);
         }
-        else if (command.IsNegotiation && command.Option is { } option)
+        else if (command.IsNegotiation && command.Option is { } option
+            && (_options.TelnetlibRefusals || command.Verb is TelnetVerb.Do or TelnetVerb.Will))
         {
-            // telnetlib's default: refuse everything, answering every request.
+            // Refuse every option. telnetlib answers DONT and WONT too; RFC 1143 forbids answering a
+            // request that does not change the state, which is what stops two refusing peers from looping.
             var reply = command.Verb is TelnetVerb.Do or TelnetVerb.Dont ? TelnetVerb.Wont : TelnetVerb.Dont;
             _ = SendQuietlyAsync(TelnetEncoder.Negotiation(reply, option));
         }

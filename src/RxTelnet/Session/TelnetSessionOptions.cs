@@ -62,4 +62,12 @@ public sealed record class TelnetSessionOptions
         get => _scheduler;
         init => _scheduler = value ?? throw new ArgumentNullException(nameof(Scheduler));
     }
+
+    /// <summary>
+    /// Gets whether refusals are answered exactly as telnetlib answers them: every <c>DO</c> and <c>DONT</c> with
+    /// <c>WONT</c>, every <c>WILL</c> and <c>WONT</c> with <c>DONT</c>. Defaults to <see langword="false"/>: then only
+    /// <c>DO</c> and <c>WILL</c> are refused, and <c>DONT</c>/<c>WONT</c> (which change nothing for an option that is
+    /// off) go unanswered, as RFC 1143 requires; two telnetlib-style peers would otherwise answer each other for ever.
+    /// </summary>
+    public bool TelnetlibRefusals { get; init; }
 }

@@ -68,12 +68,41 @@ public sealed class TelnetSessionTests : ReactiveTest
     }
 
     [Test]
-    public void DefaultNegotiation_RefusesLikeTelnetlib()
+    public void DefaultNegotiation_RefusesRequestsButNotRefusals()
     {
         var (scheduler, transport, session) = Create(OnNext(210, new byte[] { 255, 253, 24, 255, 251, 1, 255, 254, 3, 255, 252, 5 }));
         scheduler.AdvanceTo(300);
-        Assert.That(transport.SentBytes, Is.EqualTo(new byte[] { 255, 252, 24, 255, 254, 1, 255, 252, 3, 255, 254, 5 }));
+        Assert.That(transport.SentBytes, Is.EqualTo(new byte[] { 255, 252, 24, 255, 254, 1 }), "DONT and WONT for an option that is off need no answer (RFC 1143)");
         GC.KeepAlive(session);
+    }
+
+    [Test]
+    public void TelnetlibRefusals_AnswersEveryNegotiationLikeTelnetlib()
+    {
+        var scheduler = new TestScheduler();
+        var incoming = scheduler.CreateHotObservable(OnNext(210, new byte[] { 255, 253, 24, 255, 251, 1, 255, 254, 3, 255, 252, 5 }));
+        var transport = new ObservableTransport(incoming);
+        using var session = new TelnetSession(transport, new TelnetSessionOptions { Scheduler = scheduler, TelnetlibRefusals = true }).Start();
+        scheduler.AdvanceTo(300);
+        Assert.That(transport.SentBytes, Is.EqualTo(new byte[] { 255, 252, 24, 255, 254, 1, 255, 252, 3, 255, 254, 5 }));
+    }
+
+    [Test]
+    public async Task TwoDefaultSessions_BackToBack_DoNotLoop()
+    {
+        var (a, b) = InMemoryTransport.CreatePair();
+        using var client = new TelnetSession(a).Start();
+        using var server = new TelnetSession(b).Start();
+        var seen = 0;
+        client.Commands.Subscribe(_ => Interlocked.Increment(ref seen));
+        await server.SendNegotiationAsync(TelnetVerb.Will, TelnetOption.Echo);
+        await server.WriteTextAsync("ready\n");
+        await client.ReadUntilAsync(B("ready"), TimeSpan.FromSeconds(10));
+        await client.WriteTextAsync("ping\n");
+        await server.ReadUntilAsync(B("ping"), TimeSpan.FromSeconds(10));
+        await server.WriteTextAsync("done\n");
+        await client.ReadUntilAsync(B("done"), TimeSpan.FromSeconds(10));
+        Assert.That(seen, Is.EqualTo(1), "the client saw WILL ECHO and nothing more: its DONT was not answered");
     }
 
     [Test]

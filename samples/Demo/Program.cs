@@ -1,0 +1,56 @@
+// The RxTelnet demo: an embedded loopback server, a client that logs in with Expect, and the
+// negotiation and data it sees, printed as they happen. No setup, no network.
+using System.Text;
+using System.Text.RegularExpressions;
+using RxTelnet.Protocol;
+using RxTelnet.Samples.Demo;
+using RxTelnet.Session;
+
+using var server = new DemoServer();
+Console.WriteLine($"demo server listening on 127.0.0.1:{server.Port}");
+
+await using var session = await TelnetClient.ConnectAsync(
+    "127.0.0.1",
+    server.Port,
+    connectTimeout: TimeSpan.FromSeconds(10),
+    configure: s =>
+    {
+        // Hot streams: watch negotiation and state without consuming anything.
+        s.Commands.Subscribe(c => Console.WriteLine($"  <- {c}"));
+        s.State.Subscribe(state => Console.WriteLine($"  [state] {state.Status} {state.Reason}"));
+    });
+
+var timeout = TimeSpan.FromSeconds(10);
+await Step(new Regex("login: "), "demo");
+await Step(new Regex("Password: "), "secret");
+await Step(new Regex(@"\$ $"), "show version");
+await Step(new Regex(@"\$ $"), "show interfaces");
+await Step(new Regex(@"\$ $"), "exit");
+var rest = await session.ReadAllAsync();
+Print(rest);
+Console.WriteLine("  [eof] connection closed by the server");
+return 0;
+
+async Task Step(Regex prompt, string reply)
+{
+    var result = await session.ExpectAsync([prompt], timeout);
+    if (result.Index < 0)
+    {
+        throw new TimeoutException($"no prompt matching {prompt} within {timeout}");
+    }
+
+    Print(result.Data);
+    Console.WriteLine($"  -> {reply}");
+    await session.WriteTextAsync(reply + "\n");
+}
+
+static void Print(byte[] data)
+{
+    foreach (var line in Encoding.ASCII.GetString(data).Replace("\r", string.Empty).Split('\n'))
+    {
+        if (line.Length > 0)
+        {
+            Console.WriteLine($"  | {line}");
+        }
+    }
+}
