@@ -85,6 +85,7 @@ public sealed partial class TelnetSession
         }
 
         var item = new WriteItem(wire, cancellationToken);
+        TouchSend();
         lock (_gate)
         {
             if (_eof)

@@ -143,3 +143,50 @@ public sealed class TelnetSessionTests : ReactiveTest
         Assert.That(client.IsEof, Is.True);
     }
 }
+
+[TestFixture]
+public sealed class TelnetSessionKeepAliveTests : ReactiveTest
+{
+    [Test]
+    public void KeepAlive_QuietLine_SendsNopEveryPeriodAfterLastWrite()
+    {
+        var scheduler = new TestScheduler();
+        var transport = new ObservableTransport(scheduler.CreateHotObservable<byte[]>());
+        using var session = new TelnetSession(transport, new TelnetSessionOptions { Scheduler = scheduler }).Start();
+        var sends = new List<(long Time, string Hex)>();
+        transport.Outgoing.Subscribe(b => sends.Add((scheduler.Clock, Convert.ToHexString(b))));
+
+        using var keepAlive = session.KeepAlive(TimeSpan.FromTicks(100));
+        scheduler.AdvanceTo(150);
+        _ = session.WriteAsync("x"u8.ToArray());
+        scheduler.AdvanceTo(400);
+
+        Assert.That(sends, Is.EqualTo(new[] { (100L, "FFF1"), (150L, "78"), (250L, "FFF1"), (350L, "FFF1") }), "a write postpones the next NOP by a full period");
+    }
+
+    [Test]
+    public void DetectDeadPeer_Silence_ClosesWithDeadPeerAtExactTime()
+    {
+        var scheduler = new TestScheduler();
+        var incoming = scheduler.CreateHotObservable(OnNext(50, "a"u8.ToArray()), OnNext(120, "b"u8.ToArray()));
+        var transport = new ObservableTransport(incoming);
+        using var session = new TelnetSession(transport, new TelnetSessionOptions { Scheduler = scheduler }).Start();
+        TelnetSessionState? closed = null;
+        long closedAt = -1;
+        session.State.Subscribe(s =>
+        {
+            if (s.IsClosed)
+            {
+                closed = s;
+                closedAt = scheduler.Clock;
+            }
+        });
+
+        using var watch = session.DetectDeadPeer(TimeSpan.FromTicks(100));
+        scheduler.AdvanceTo(1000);
+
+        Assert.That(closed?.Reason, Is.EqualTo(TelnetCloseReason.DeadPeer));
+        Assert.That(closedAt, Is.EqualTo(220), "100 ticks after the last chunk at 120");
+        Assert.That(closed?.Error, Is.TypeOf<TimeoutException>());
+    }
+}
