@@ -141,7 +141,8 @@ public sealed class TelnetListener : IDisposable
                 continue;
             }
 
-            session.Start();
+            // The subscriber may already have closed or disposed the session (a server that only greets).
+            session.TryStart();
         }
     }
 }

@@ -139,9 +139,20 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_started || _eof)
+        }
+
+        TryStart();
+        return this;
+    }
+
+    /// <summary>Starts receiving unless already started, closed or disposed.</summary>
+    internal void TryStart()
+    {
+        lock (_gate)
+        {
+            if (_started || _eof || _disposed)
             {
-                return this;
+                return;
             }
 
             _started = true;
@@ -163,8 +174,6 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
                 _receiveSubscription = subscription;
             }
         }
-
-        return this;
     }
 
     /// <summary>
