@@ -2,6 +2,7 @@ namespace RxTelnet.Session;
 
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using RxTelnet.Transport;
@@ -20,15 +21,17 @@ public sealed class TelnetListener : IDisposable
 {
     private readonly Socket _socket;
     private readonly TelnetSessionOptions? _options;
+    private readonly X509Certificate2? _certificate;
     private readonly Subject<TelnetSession> _sessions = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private long _accepted;
 
-    private TelnetListener(Socket socket, TelnetSessionOptions? options)
+    private TelnetListener(Socket socket, TelnetSessionOptions? options, X509Certificate2? certificate)
     {
         _socket = socket;
         _options = options;
+        _certificate = certificate;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _acceptLoop = AcceptLoopAsync(_stop.Token);
     }
@@ -46,11 +49,12 @@ public sealed class TelnetListener : IDisposable
     /// <param name="endPoint">Where to listen, for example <c>new IPEndPoint(IPAddress.Loopback, 0)</c>.</param>
     /// <param name="options">Options for every accepted session.</param>
     /// <param name="backlog">The most pending connections the operating system queues.</param>
+    /// <param name="certificate">A certificate with its private key to serve Telnet over TLS (telnets); null for plain Telnet.</param>
     /// <returns>The running listener.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="endPoint"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="backlog"/> is less than 1.</exception>
     /// <exception cref="SocketException">The end point cannot be bound.</exception>
-    public static TelnetListener Start(IPEndPoint endPoint, TelnetSessionOptions? options = null, int backlog = 512)
+    public static TelnetListener Start(IPEndPoint endPoint, TelnetSessionOptions? options = null, int backlog = 512, X509Certificate2? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentOutOfRangeException.ThrowIfLessThan(backlog, 1);
@@ -66,7 +70,7 @@ public sealed class TelnetListener : IDisposable
             throw;
         }
 
-        return new TelnetListener(socket, options);
+        return new TelnetListener(socket, options, certificate);
     }
 
     /// <summary>Stops accepting and completes <see cref="Sessions"/>. Idempotent.</summary>
@@ -118,31 +122,65 @@ public sealed class TelnetListener : IDisposable
 
             accepted.NoDelay = true;
             Interlocked.Increment(ref _accepted);
-            TelnetSession session;
-            try
+            if (_certificate is null)
             {
-                session = new TelnetSession(new SocketTransport(accepted), _options);
-            }
-            catch (ArgumentException)
-            {
-                // Disconnected between accept and wrap.
-                accepted.Dispose();
-                continue;
-            }
+                SocketTransport transport;
+                try
+                {
+                    transport = new SocketTransport(accepted);
+                }
+                catch (ArgumentException)
+                {
+                    // Disconnected between accept and wrap.
+                    accepted.Dispose();
+                    continue;
+                }
 
-            try
+                Serve(transport);
+            }
+            else
+            {
+                // A slow or failing handshake must not hold up the accept loop.
+                _ = HandshakeAsync(accepted, _certificate, token);
+            }
+        }
+    }
+
+    private async Task HandshakeAsync(Socket accepted, X509Certificate2 certificate, CancellationToken token)
+    {
+        TlsTransport transport;
+        try
+        {
+            transport = await TlsTransport.AcceptAsync(accepted, certificate, token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A client that fails the handshake gets no session; the socket is already disposed.
+            return;
+        }
+
+        Serve(transport);
+    }
+
+    private void Serve(ITelnetTransport transport)
+    {
+        var session = new TelnetSession(transport, _options);
+        try
+        {
+            // TLS handshakes finish on different threads: keep OnNext calls serial (Rx grammar).
+            lock (_sessions)
             {
                 _sessions.OnNext(session);
             }
-            catch (Exception)
-            {
-                // A subscriber that throws must not stop the listener; the session it failed on is closed.
-                session.Dispose();
-                continue;
-            }
-
-            // The subscriber may already have closed or disposed the session (a server that only greets).
-            session.TryStart();
         }
+        catch (Exception)
+        {
+            // A subscriber that throws must not stop the listener; the session it failed on is closed.
+            session.Dispose();
+            return;
+        }
+
+        // The subscriber may already have closed or disposed the session (a server that only greets).
+        session.TryStart();
     }
 }
