@@ -21,7 +21,7 @@ using RxTelnet.Protocol;
 /// <item><term>answer to our own request</term><description>no reply; a request queued meanwhile (the queue bit) is sent now</description></item>
 /// <item><term>application request during a negotiation</term><description>queued (<see cref="OptionQueue.Opposite"/>), or reported as a <see cref="NegotiationError"/> with nothing sent</description></item>
 /// <item><term>DO TIMING-MARK (RFC 860)</term><description>answered WILL (policy allows) or WONT every time, the option staying disabled, as BSD telnetd does</description></item>
-/// <item><term>WILL TIMING-MARK</term><description>answers our DO and returns the option to <see cref="OptionQState.No"/> so the next DO can be sent; unsolicited, it is refused</description></item>
+/// <item><term>WILL TIMING-MARK</term><description>answers our DO and returns the option to <see cref="OptionQState.No"/> so the next DO can be sent; unsolicited, it is refused; TIMING-MARK never reaches <see cref="OptionQState.Yes"/> on either side</description></item>
 /// </list>
 /// </remarks>
 public sealed class Negotiator
@@ -142,17 +142,20 @@ public sealed class Negotiator
     public IReadOnlyList<TelnetCommand> RequestRemote(TelnetOption option, bool enable, out NegotiationOutcome outcome) =>
         Request(option, OptionSide.Remote, enable, out outcome);
 
-    /// <summary>RFC 860: TIMING-MARK marks a point in the stream and never stays enabled, so every DO gets an answer.</summary>
-    private static QMethod.Step TimingMark(OptionSide side, OptionQState state, OptionQueue queue, bool accept) => (side, state) switch
+    /// <summary>
+    /// RFC 860: TIMING-MARK marks a point in the stream and never stays enabled, on either side, so that every DO
+    /// gets an answer and every answer frees the way for the next DO. Only NO and WANTYES are ever reached.
+    /// </summary>
+    private static QMethod.Step TimingMark(OptionSide side, OptionQState state, OptionQueue queue, bool accept) => state switch
     {
-        // Answer at this point of the stream but stay at NO (BSD telnetd: "We send a WILL, but pretend we sent WONT").
-        (OptionSide.Local, OptionQState.No) => QMethod.Step.To(OptionQState.No, accept ? QMethod.Reply.Enable : QMethod.Reply.Disable),
+        // A DO TM is answered where it stands in the stream, but we stay at NO (BSD telnetd: "We send a WILL, but
+        // pretend we sent WONT"). An unsolicited WILL TM marks nothing we asked for: refuse it.
+        OptionQState.No => QMethod.Step.To(
+            OptionQState.No,
+            side == OptionSide.Local && accept ? QMethod.Reply.Enable : QMethod.Reply.Disable),
 
-        // The peer reached our mark: back to NO so that the next DO TM can be sent.
-        (OptionSide.Remote, OptionQState.WantYes) => QMethod.Step.To(OptionQState.No),
-
-        // An unsolicited WILL TM marks nothing we asked for.
-        (OptionSide.Remote, OptionQState.No) => QMethod.Step.To(OptionQState.No, QMethod.Reply.Disable),
+        // The answer to our DO TM (or a DO TM crossing our WILL TM, which answers it): the mark is done.
+        OptionQState.WantYes => QMethod.Step.To(OptionQState.No),
         _ => QMethod.ReceiveEnable(state, queue, accept),
     };
 
