@@ -1,0 +1,78 @@
+namespace RxTelnet.Options;
+
+using System.Text;
+using System.Text.Unicode;
+
+/// <summary>
+/// GMCP, the Generic MUD Communication Protocol (option 201): each subnegotiation is UTF-8 text
+/// <c>Package.SubPackage.Message</c>, optionally followed by one space and a JSON value.
+/// </summary>
+/// <remarks>The JSON is carried as text and not validated: parse it with the JSON library of your choice.</remarks>
+public static class Gmcp
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Encodes a GMCP message.</summary>
+    /// <param name="package">The package and message name, for example <c>Core.Hello</c>; no spaces or control characters.</param>
+    /// <param name="json">The JSON value, or <see langword="null"/> (or empty) for a message without data.</param>
+    /// <returns>The UTF-8 payload.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="package"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="package"/> is empty or holds whitespace or control characters, or a string is not valid UTF-16.</exception>
+    public static byte[] Encode(string package, string? json = null)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        if (package.Length == 0)
+        {
+            throw new ArgumentException("A GMCP package name is not empty.", nameof(package));
+        }
+
+        foreach (var c in package)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                throw new ArgumentException($"A GMCP package name has no whitespace or control characters: \"{package}\".", nameof(package));
+            }
+        }
+
+        var text = string.IsNullOrEmpty(json) ? package : package + " " + json;
+        try
+        {
+            return StrictUtf8.GetBytes(text);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new ArgumentException("A GMCP message is valid UTF-16 (no lone surrogates).", string.IsNullOrEmpty(json) ? nameof(package) : nameof(json), ex);
+        }
+    }
+
+    /// <summary>Splits a received GMCP payload into the package name and the JSON text.</summary>
+    /// <param name="payload">The payload.</param>
+    /// <param name="package">The package and message name, when valid.</param>
+    /// <param name="json">The text after the first space (JSON, not validated), or <see langword="null"/> when there is none.</param>
+    /// <returns><see langword="false"/> when the payload is empty, not UTF-8, or starts with a space.</returns>
+    public static bool TryParse(ReadOnlySpan<byte> payload, out string package, out string? json)
+    {
+        package = string.Empty;
+        json = null;
+        if (payload.IsEmpty || !Utf8.IsValid(payload))
+        {
+            return false;
+        }
+
+        var space = payload.IndexOf((byte)' ');
+        if (space == 0)
+        {
+            return false;
+        }
+
+        if (space < 0)
+        {
+            package = Encoding.UTF8.GetString(payload);
+            return true;
+        }
+
+        package = Encoding.UTF8.GetString(payload.Slice(0, space));
+        json = Encoding.UTF8.GetString(payload.Slice(space + 1));
+        return true;
+    }
+}

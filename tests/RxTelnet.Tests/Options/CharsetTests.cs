@@ -1,0 +1,147 @@
+namespace RxTelnet.Tests.Options;
+
+using System.Text;
+using RxTelnet.Options;
+using RxTelnet.Protocol;
+
+[TestFixture]
+public sealed class CharsetTests
+{
+    [Test]
+    public void EncodeRequest_Names_WireBytesAreExact()
+    {
+        var wire = Wire.Frame(TelnetOption.Charset, Charset.EncodeRequest(["UTF-8", "ISO-8859-1"]));
+
+        Assert.That(wire, Is.EqualTo(Wire.Bytes(255, 250, 42, 1, ";UTF-8;ISO-8859-1", 255, 240)));
+    }
+
+    [Test]
+    public void EncodeRequest_WithTranslationTable_PutsMarkerAndVersionFirst() =>
+        Assert.That(Charset.EncodeRequest(["UTF-8"], ' ', translationTableVersion: 1), Is.EqualTo(Wire.Bytes(1, "[TTABLE]", 1, " UTF-8")));
+
+    [Test]
+    public void TryParseRequest_AcrossTheWire_RoundTrips()
+    {
+        var received = Wire.RoundTrip(TelnetOption.Charset, Charset.EncodeRequest(["UTF-8", "US-ASCII", "KOI8-R"], ' ', 2));
+
+        Assert.That(Charset.TryParseRequest(received, out var names, out var version), Is.True);
+        Assert.That(names, Is.EqualTo(new[] { "UTF-8", "US-ASCII", "KOI8-R" }));
+        Assert.That(version, Is.EqualTo(2));
+    }
+
+    [TestCase(";UTF-8;;latin1;", "UTF-8|latin1", TestName = "TryParseRequest_DoubledAndTrailingSeparators_AreTolerated")]
+    [TestCase(" UTF-8", "UTF-8", TestName = "TryParseRequest_SpaceSeparator_Works")]
+    [TestCase("|a b|c", "a b|c", TestName = "TryParseRequest_SpaceInsideNames_IsKept")]
+    public void TryParseRequest_Valid(string list, string expected)
+    {
+        Assert.That(Charset.TryParseRequest(Wire.Bytes(1, list), out var names, out var version), Is.True);
+        Assert.That(string.Join("|", names), Is.EqualTo(expected));
+        Assert.That(version, Is.Zero);
+    }
+
+    [TestCase(new byte[0], TestName = "TryParseRequest_Empty_ReturnsFalse")]
+    [TestCase(new byte[] { 2, 59, 65 }, TestName = "TryParseRequest_Accepted_ReturnsFalse")]
+    [TestCase(new byte[] { 1 }, TestName = "TryParseRequest_NoList_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 59 }, TestName = "TryParseRequest_SeparatorOnly_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 59, 59 }, TestName = "TryParseRequest_NoNames_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 255, 65 }, TestName = "TryParseRequest_IacSeparator_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 59, 65, 0xC3, 0xA9 }, TestName = "TryParseRequest_NonAsciiName_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 91, 84, 84, 65, 66, 76, 69, 93 }, TestName = "TryParseRequest_TTableWithoutVersion_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 91, 84, 84, 65, 66, 76, 69, 93, 0, 59, 65 }, TestName = "TryParseRequest_TTableVersionZero_ReturnsFalse")]
+    public void TryParseRequest_Malformed(byte[] payload)
+    {
+        Assert.That(Charset.TryParseRequest(payload, out var names, out var version), Is.False);
+        Assert.That(names, Is.Empty);
+        Assert.That(version, Is.Zero);
+    }
+
+    [Test]
+    public void EncodeAccepted_Name_BytesAreExactAndParseBack()
+    {
+        var payload = Charset.EncodeAccepted("UTF-8");
+
+        Assert.That(payload, Is.EqualTo(Wire.Bytes(2, "UTF-8")));
+        Assert.That(Charset.TryParseAccepted(payload, out var name), Is.True);
+        Assert.That(name, Is.EqualTo("UTF-8"));
+    }
+
+    [TestCase(new byte[0])]
+    [TestCase(new byte[] { 2 })]
+    [TestCase(new byte[] { 3 })]
+    [TestCase(new byte[] { 2, 0xC3 })]
+    public void TryParseAccepted_Malformed_ReturnsFalse(byte[] payload)
+    {
+        Assert.That(Charset.TryParseAccepted(payload, out var name), Is.False);
+        Assert.That(name, Is.Empty);
+    }
+
+    [Test]
+    public void EncodeRejectedAndDataLessCommands_AreOneByte()
+    {
+        Assert.That(Charset.EncodeRejected(), Is.EqualTo(new byte[] { 3 }));
+        Assert.That(Charset.EncodeCommand(CharsetCommand.TTableRejected), Is.EqualTo(new byte[] { 5 }));
+        Assert.That(Charset.EncodeCommand(CharsetCommand.TTableAck), Is.EqualTo(new byte[] { 6 }));
+        Assert.That(Charset.EncodeCommand(CharsetCommand.TTableNak), Is.EqualTo(new byte[] { 7 }));
+        Assert.That(() => Charset.EncodeCommand(CharsetCommand.Request), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("command"));
+        Assert.That(() => Charset.EncodeCommand(CharsetCommand.TTableIs), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("command"));
+    }
+
+    [TestCase(new byte[] { 1, 59, 65 }, true, CharsetCommand.Request)]
+    [TestCase(new byte[] { 4, 1 }, true, CharsetCommand.TTableIs)]
+    [TestCase(new byte[] { 7 }, true, CharsetCommand.TTableNak)]
+    [TestCase(new byte[] { 0 }, false, (CharsetCommand)0)]
+    [TestCase(new byte[] { 8 }, false, (CharsetCommand)8)]
+    [TestCase(new byte[0], false, (CharsetCommand)0)]
+    public void TryGetCommand_Payload_ReportsKnownCodesOnly(byte[] payload, bool expected, CharsetCommand command)
+    {
+        Assert.That(Charset.TryGetCommand(payload, out var actual), Is.EqualTo(expected));
+        Assert.That(actual, Is.EqualTo(command));
+    }
+
+    [Test]
+    public void TrySelect_FirstRequestedNameWeSupport_WinsWhateverOurOrder()
+    {
+        var ok = Charset.TrySelect(["KOI8-R", "utf-8", "ISO-8859-1"], [Encoding.Latin1, Encoding.UTF8], out var name, out var encoding);
+
+        Assert.That(ok, Is.True);
+        Assert.That(name, Is.EqualTo("utf-8"), "ACCEPTED echoes the peer's spelling");
+        Assert.That(encoding, Is.SameAs(Encoding.UTF8));
+    }
+
+    [TestCase("iso_8859-1", 28591)]
+    [TestCase("latin1", 28591)]
+    [TestCase("ANSI_X3.4-1968", 20127)]
+    [TestCase("US-ASCII", 20127)]
+    [TestCase("UTF-16", 1200)]
+    public void TrySelect_Aliases_MatchByCodePage(string requested, int codePage)
+    {
+        Encoding[] supported = [Encoding.UTF8, Encoding.Latin1, Encoding.ASCII, Encoding.Unicode];
+
+        Assert.That(Charset.TrySelect([requested], supported, out var name, out var encoding), Is.True);
+        Assert.That(name, Is.EqualTo(requested));
+        Assert.That(encoding!.CodePage, Is.EqualTo(codePage));
+    }
+
+    [Test]
+    public void TrySelect_NothingSupported_ReturnsFalse()
+    {
+        Assert.That(Charset.TrySelect(["KOI8-R", "no such charset", string.Empty], [Encoding.UTF8], out var name, out var encoding), Is.False);
+        Assert.That(name, Is.Empty);
+        Assert.That(encoding, Is.Null);
+    }
+
+    [Test]
+    public void Arguments_Invalid_ThrowNamingTheParameter()
+    {
+        Assert.That(() => Charset.EncodeRequest(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("names"));
+        Assert.That(() => Charset.EncodeRequest([]), Throws.ArgumentException.With.Property("ParamName").EqualTo("names"));
+        Assert.That(() => Charset.EncodeRequest(["UTF-8", "A;B"]), Throws.ArgumentException.With.Property("ParamName").EqualTo("names"));
+        Assert.That(() => Charset.EncodeRequest(["\u00E9"]), Throws.ArgumentException.With.Property("ParamName").EqualTo("names"));
+        Assert.That(() => Charset.EncodeRequest([string.Empty]), Throws.ArgumentException.With.Property("ParamName").EqualTo("names"));
+        Assert.That(() => Charset.EncodeRequest(["UTF-8"], '\n'), Throws.ArgumentException.With.Property("ParamName").EqualTo("separator"));
+        Assert.That(() => Charset.EncodeAccepted(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("name"));
+        Assert.That(() => Charset.EncodeAccepted(string.Empty), Throws.ArgumentException.With.Property("ParamName").EqualTo("name"));
+        Assert.That(() => Charset.TrySelect(null!, [], out _, out _), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("requested"));
+        Assert.That(() => Charset.TrySelect([], null!, out _, out _), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("supported"));
+    }
+}

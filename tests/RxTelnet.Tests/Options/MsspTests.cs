@@ -1,0 +1,77 @@
+namespace RxTelnet.Tests.Options;
+
+using RxTelnet.Options;
+using RxTelnet.Protocol;
+
+[TestFixture]
+public sealed class MsspTests
+{
+    private const int Var = 1, Val = 2;
+
+    [Test]
+    public void Encode_SingleValues_WireBytesAreExact()
+    {
+        var payload = Mssp.Encode([new KeyValuePair<string, string>("NAME", "Mud"), new KeyValuePair<string, string>("PLAYERS", "5")]);
+
+        Assert.That(Wire.Frame(TelnetOption.Mssp, payload), Is.EqualTo(Wire.Bytes(255, 250, 70, Var, "NAME", Val, "Mud", Var, "PLAYERS", Val, "5", 255, 240)));
+    }
+
+    [Test]
+    public void Encode_SeveralValues_RepeatsMsspVal()
+    {
+        var payload = Mssp.Encode(new Dictionary<string, IReadOnlyList<string>> { ["PORT"] = ["4000", "4001"] });
+
+        Assert.That(payload, Is.EqualTo(Wire.Bytes(Var, "PORT", Val, "4000", Val, "4001")));
+    }
+
+    [Test]
+    public void TryParse_AcrossTheWire_RoundTrips()
+    {
+        var variables = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["NAME"] = ["Caf\u00E9 MUD"],
+            ["PORT"] = ["4000", "4001"],
+            ["CODEBASE"] = [string.Empty],
+        };
+
+        Assert.That(Mssp.TryParse(Wire.RoundTrip(TelnetOption.Mssp, Mssp.Encode(variables)), out var parsed), Is.True);
+        Assert.That(parsed, Is.EquivalentTo(variables));
+    }
+
+    [Test]
+    public void TryParse_RepeatedNameAndNameWithoutValue_AreKept()
+    {
+        Assert.That(Mssp.TryParse(Wire.Bytes(Var, "PORT", Val, "1", Var, "EMPTY", Var, "PORT", Val, "2"), out var parsed), Is.True);
+        Assert.That(parsed["PORT"], Is.EqualTo(new[] { "1", "2" }), "a name sent twice collects both values");
+        Assert.That(parsed["EMPTY"], Is.Empty);
+    }
+
+    [Test]
+    public void TryParse_Empty_IsAnEmptyTable()
+    {
+        Assert.That(Mssp.TryParse(ReadOnlySpan<byte>.Empty, out var parsed), Is.True);
+        Assert.That(parsed, Is.Empty);
+    }
+
+    [TestCase(new byte[] { 2, 65 }, TestName = "TryParse_ValueFirst_ReturnsFalse")]
+    [TestCase(new byte[] { 65 }, TestName = "TryParse_TextFirst_ReturnsFalse")]
+    [TestCase(new byte[] { 1 }, TestName = "TryParse_EmptyName_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 2, 65 }, TestName = "TryParse_EmptyNameWithValue_ReturnsFalse")]
+    public void TryParse_Malformed(byte[] payload)
+    {
+        Assert.That(Mssp.TryParse(payload, out var parsed), Is.False);
+        Assert.That(parsed, Is.Empty);
+    }
+
+    [Test]
+    public void Encode_InvalidArguments_ThrowNamingTheParameter()
+    {
+        Assert.That(() => Mssp.Encode((IEnumerable<KeyValuePair<string, string>>)null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("variables"));
+        Assert.That(() => Mssp.Encode((IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>)null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("variables"));
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, string>(string.Empty, "x")]), Throws.ArgumentException.With.Property("ParamName").EqualTo("variables"));
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, string>("A\u0001", "x")]), Throws.ArgumentException.With.Property("ParamName").EqualTo("variables"));
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, string>("A", "x\0")]), Throws.ArgumentException.With.Property("ParamName").EqualTo("variables"));
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, string>("A", null!)]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("variables"));
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, IReadOnlyList<string>>("A", null!)]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("variables"));
+    }
+}
