@@ -20,7 +20,7 @@ public sealed partial class TelnetSession
 
     /// <summary>Sends text: encoded, IAC doubled, and line ends following <paramref name="newline"/>.</summary>
     /// <param name="text">The text.</param>
-    /// <param name="encoding">The encoding; ASCII when null.</param>
+    /// <param name="encoding">The encoding; <see cref="TextEncoding"/> (ASCII unless configured or switched by CHARSET) when null.</param>
     /// <param name="newline">How CR and LF go on the wire; by default a bare LF becomes CR LF and a bare CR becomes CR NUL (RFC 854).</param>
     /// <param name="cancellationToken">Cancels the write if it has not started yet.</param>
     /// <returns>A task that completes when the bytes were handed to the transport.</returns>
@@ -29,7 +29,7 @@ public sealed partial class TelnetSession
     public Task WriteTextAsync(string text, Encoding? encoding = null, TelnetNewline newline = TelnetNewline.NvtCrLf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var bytes = (encoding ?? Encoding.ASCII).GetBytes(text);
+        var bytes = (encoding ?? TextEncoding).GetBytes(text);
         return Enqueue(TelnetEncoder.EncodeText(bytes, newline), cancellationToken);
     }
 

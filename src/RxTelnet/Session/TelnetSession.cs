@@ -159,6 +159,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         }
 
         SetState(TelnetSessionState.Open);
+        StartOptionHandlers();
         var subscription = _transport.Received
             .Do(_raw.OnNext)
             .ParseTelnet(_options.Parser)
@@ -263,13 +264,19 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         {
             callback(command);
         }
-        else if (command.IsNegotiation && command.Option is { } option
-            && (_options.TelnetlibRefusals || command.Verb is TelnetVerb.Do or TelnetVerb.Will))
+        else if (_options.TelnetlibRefusals)
         {
-            // Refuse every option. telnetlib answers DONT and WONT too; RFC 1143 forbids answering a
-            // request that does not change the state, which is what stops two refusing peers from looping.
-            var reply = command.Verb is TelnetVerb.Do or TelnetVerb.Dont ? TelnetVerb.Wont : TelnetVerb.Dont;
-            _ = SendQuietlyAsync(TelnetEncoder.Negotiation(reply, option));
+            if (command.IsNegotiation && command.Option is { } option)
+            {
+                // telnetlib answers every request, DONT and WONT included.
+                var reply = command.Verb is TelnetVerb.Do or TelnetVerb.Dont ? TelnetVerb.Wont : TelnetVerb.Dont;
+                _ = SendQuietlyAsync(TelnetEncoder.Negotiation(reply, option));
+            }
+        }
+        else
+        {
+            // RFC 1143: answers only what changes state, so no sequence of requests can start a loop.
+            Negotiate(command);
         }
 
         _commands.OnNext(command);
@@ -320,6 +327,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
             _commands.OnCompleted();
         }
 
+        StopOptionHandlers();
         _state.OnCompleted();
         _subscriberErrors.OnCompleted();
     }

@@ -1,6 +1,9 @@
 namespace RxTelnet.Session;
 
 using System.Reactive.Concurrency;
+using System.Text;
+using RxTelnet.Negotiation;
+using RxTelnet.Options;
 using RxTelnet.Protocol;
 
 /// <summary>How a <see cref="TelnetSession"/> parses, buffers and times.</summary>
@@ -16,6 +19,9 @@ public sealed record class TelnetSessionOptions
     private readonly int _maxMatchLength = DefaultMaxMatchLength;
     private readonly TelnetParserOptions _parser = TelnetParserOptions.Default;
     private readonly IScheduler _scheduler = TelnetSchedulers.TimeBasedOperations;
+    private readonly TelnetOptionPolicy _policy = TelnetOptionPolicy.RefuseAll;
+    private readonly Encoding _encoding = Encoding.ASCII;
+    private readonly TimeSpan _negotiationTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets the default options.</summary>
     public static TelnetSessionOptions Default { get; } = new();
@@ -70,4 +76,54 @@ public sealed record class TelnetSessionOptions
     /// off) go unanswered, as RFC 1143 requires; two telnetlib-style peers would otherwise answer each other for ever.
     /// </summary>
     public bool TelnetlibRefusals { get; init; }
+
+    /// <summary>
+    /// Gets which options the session accepts when the peer asks (RFC 1143 negotiation); refuses everything
+    /// unless set, like telnetlib. The application's own requests are sent whatever the policy says.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public TelnetOptionPolicy Policy
+    {
+        get => _policy;
+        init => _policy = value ?? throw new ArgumentNullException(nameof(Policy));
+    }
+
+    /// <summary>
+    /// Gets the terminal type names sent, in turn, for each TTYPE SEND (RFC 1091), once the policy allows TTYPE
+    /// locally. Nothing is sent that the application did not supply: with none, the answer is <c>UNKNOWN</c>.
+    /// </summary>
+    public IReadOnlyList<string>? TerminalTypes { get; init; }
+
+    /// <summary>
+    /// Gets the window sizes to report with NAWS (RFC 1073), once the policy allows NAWS locally: the latest size is
+    /// sent when NAWS is enabled and again on every change.
+    /// </summary>
+    public IObservable<WindowSize>? WindowSizes { get; init; }
+
+    /// <summary>
+    /// Gets the environment variables offered through NEW-ENVIRON (RFC 1572), once the policy allows it locally. Only
+    /// these are ever sent: no user name or other operating-system value leaks by default.
+    /// </summary>
+    public IReadOnlyList<NewEnvironVariable>? Environment { get; init; }
+
+    /// <summary>Gets the encodings the session accepts when the peer requests a CHARSET (RFC 2066), in order of preference.</summary>
+    public IReadOnlyList<Encoding>? Charsets { get; init; }
+
+    /// <summary>Gets the encoding of text written with <c>WriteTextAsync</c> until a CHARSET negotiation switches it; ASCII unless set.</summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public Encoding Encoding
+    {
+        get => _encoding;
+        init => _encoding = value ?? throw new ArgumentNullException(nameof(Encoding));
+    }
+
+    /// <summary>Gets how long an option request waits for the peer's answer before giving up (the option then stays off); 10 seconds unless set.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan NegotiationTimeout
+    {
+        get => _negotiationTimeout;
+        init => _negotiationTimeout = value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(NegotiationTimeout), value, "The negotiation timeout must be positive.");
+    }
 }
