@@ -65,6 +65,7 @@ public sealed class TelnetParser
     private int _sbSliceStart = -1;
     private int _sbSliceLength;
     private bool _sbOverflow;
+    private bool _stopRequested;
 
     /// <summary>Creates a parser.</summary>
     /// <param name="options">How to cook and what to bound; <see cref="TelnetParserOptions.Default"/> when null.</param>
@@ -82,11 +83,19 @@ public sealed class TelnetParser
     /// <summary>Gets where the parser stands: anything but <see cref="TelnetParserState.Data"/> means a sequence is incomplete.</summary>
     public TelnetParserState State => _state;
 
+    /// <summary>
+    /// Asks <see cref="Parse{THandler}"/> to return right after the subnegotiation being reported, leaving the rest of
+    /// the input unparsed: for handlers that change how the following bytes must be read (MCCP2 compression, STARTTLS).
+    /// </summary>
+    /// <remarks>Call it from <see cref="ITelnetParserHandler.OnSubnegotiation"/>; elsewhere it takes effect at the next subnegotiation.</remarks>
+    public void StopAfterSubnegotiation() => _stopRequested = true;
+
     /// <summary>Parses the next chunk of the stream, calling <paramref name="handler"/> for what it finds.</summary>
     /// <typeparam name="THandler">The handler type; a struct for best speed.</typeparam>
     /// <param name="input">The next received bytes, in order.</param>
     /// <param name="handler">Receives data runs, commands and warnings.</param>
-    public void Parse<THandler>(ReadOnlySpan<byte> input, ref THandler handler)
+    /// <returns>The number of bytes consumed: all of <paramref name="input"/> unless <see cref="StopAfterSubnegotiation"/> was called.</returns>
+    public int Parse<THandler>(ReadOnlySpan<byte> input, ref THandler handler)
         where THandler : ITelnetParserHandler
     {
         var i = 0;
@@ -130,6 +139,13 @@ public sealed class TelnetParser
                         i++;
                     }
 
+                    if (_stopRequested && _state == TelnetParserState.Data)
+                    {
+                        // The handler switches how the rest is read: hand it back unparsed.
+                        _stopRequested = false;
+                        return i;
+                    }
+
                     break;
             }
         }
@@ -141,6 +157,7 @@ public sealed class TelnetParser
         }
 
         _sbSliceStart = -1;
+        return input.Length;
     }
 
     /// <summary>Reports the end of the stream: an incomplete sequence becomes a <see cref="TelnetWarningKind.TruncatedSequence"/> warning.</summary>
