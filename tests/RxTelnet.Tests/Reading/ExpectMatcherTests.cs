@@ -63,7 +63,7 @@ public sealed class ExpectMatcherTests
     [Test]
     public void TryMatch_Groups_AreThoseOfTheWholeBuffer()
     {
-        // Python 3.11: expect([rb"user(\d+)> "]) on b"user42> rest" gives group(1) == b"42" and m.start() == 0.
+        // Python 3.11: expect([rb"user(\d+)> "]) on b"> user42> rest" gives group(1) == b"42" and m.start() == 2.
         var buffer = new CookedBuffer(64);
         buffer.Append("> user42> rest"u8);
         var matcher = new ExpectMatcher([new Regex(@"user(\d+)> ")], 64);
