@@ -52,7 +52,7 @@ public static partial class TelnetObservable
     /// <para>
     /// The bytes after the match in the same chunk are not handed on: the operator unsubscribes once it has its answer.
     /// telnetlib keeps them in its cooked queue; for lossless sequential reads use the session's reads, and for a
-    /// continuous stream of matches use <c>Matches</c>.
+    /// continuous stream of matches use <see cref="Matches(IObservable{ReadOnlyMemory{byte}}, IReadOnlyList{Regex}, int)"/>.
     /// </para>
     /// </remarks>
     /// <seealso cref="ReadUntil(IObservable{ReadOnlyMemory{byte}}, ReadOnlyMemory{byte}, TimeSpan, IScheduler)"/>

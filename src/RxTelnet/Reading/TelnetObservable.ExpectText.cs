@@ -46,6 +46,7 @@ public static partial class TelnetObservable
     /// <para>Text after the match is not handed on: the operator unsubscribes once it has its answer.</para>
     /// </remarks>
     /// <seealso cref="Expect(IObservable{ReadOnlyMemory{byte}}, IReadOnlyList{Regex}, TimeSpan, IScheduler)"/>
+    /// <seealso cref="Decode(IObservable{ReadOnlyMemory{byte}}, Encoding)"/>
     public static IObservable<ExpectTextResult> ExpectText(this IObservable<ReadOnlyMemory<byte>> source, Encoding encoding, IReadOnlyList<Regex> patterns, TimeSpan timeout, IScheduler scheduler)
     {
         ArgumentNullException.ThrowIfNull(source);

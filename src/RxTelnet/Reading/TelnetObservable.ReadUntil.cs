@@ -41,7 +41,7 @@ public static partial class TelnetObservable
     /// A pure operator cannot hand the bytes that follow the match in the same chunk to anyone: it unsubscribes
     /// once it has its answer, and they are gone. telnetlib keeps them in its cooked queue for the next read. For
     /// lossless sequential reads use the session's reads, which keep that queue, or
-    /// <c>SplitAfter</c> to cut a stream into segments.
+    /// <see cref="SplitAfter(IObservable{ReadOnlyMemory{byte}}, ReadOnlyMemory{byte})"/> to cut a stream into segments.
     /// </para>
     /// </remarks>
     /// <seealso cref="Expect(IObservable{ReadOnlyMemory{byte}}, IReadOnlyList{System.Text.RegularExpressions.Regex}, TimeSpan, IScheduler)"/>
