@@ -18,7 +18,7 @@ public static partial class TelnetObservable
     /// Decoding is incremental, and the split is on decoded text, so a character split across chunks and encodings
     /// such as UTF-16 work. A line ends at LF; a CR right before it is dropped, so both the NVT's CR LF and a bare LF
     /// end a line. A bare CR does not end a line. For a prompt that never gets a line end, see
-    /// <c>IdleFlush</c>.
+    /// <see cref="IdleFlush(IObservable{ReadOnlyMemory{byte}}, TimeSpan, System.Reactive.Concurrency.IScheduler)"/>.
     /// </para>
     /// <list type="table"><listheader><term>Event</term><description>Behavior</description></listheader>
     /// <item><term>chunk</term><description>emits every line it completes, in order; the rest is kept</description></item>
