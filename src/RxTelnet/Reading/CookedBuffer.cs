@@ -7,7 +7,7 @@ namespace RxTelnet.Reading;
 /// <remarks>Not thread-safe: the owner serialises access.</remarks>
 internal sealed class CookedBuffer
 {
-    /// <summary>The limit name reported when none is given: the session option that sets it.</summary>
+    /// <summary>The limit name reported when none is given: the <c>TelnetSession</c> option that sets it.</summary>
     public const string DefaultLimitName = "MaxBufferedBytes";
 
     private readonly SlidingArray<byte> _bytes;

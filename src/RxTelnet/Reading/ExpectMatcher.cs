@@ -24,7 +24,7 @@ using System.Text.RegularExpressions;
 /// </remarks>
 internal sealed class ExpectMatcher
 {
-    /// <summary>The match length a session passes by default: 64 KiB.</summary>
+    /// <summary>The match length <c>TelnetSession</c> passes by default: 64 KiB.</summary>
     public const int DefaultMaxMatchLength = 64 * 1024;
 
     private readonly IncrementalRegexSearch _search;

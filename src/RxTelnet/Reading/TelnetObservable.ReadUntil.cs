@@ -40,7 +40,7 @@ public static partial class TelnetObservable
     /// <para>
     /// A pure operator cannot hand the bytes that follow the match in the same chunk to anyone: it unsubscribes
     /// once it has its answer, and they are gone. telnetlib keeps them in its cooked queue for the next read. For
-    /// lossless sequential reads use the session's reads, which keep that queue, or
+    /// lossless sequential reads use <c>TelnetSession</c>'s reads, which keep that queue, or
     /// <see cref="SplitAfter(IObservable{ReadOnlyMemory{byte}}, ReadOnlyMemory{byte})"/> to cut a stream into segments.
     /// </para>
     /// </remarks>
