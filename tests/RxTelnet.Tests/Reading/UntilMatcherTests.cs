@@ -1,0 +1,76 @@
+namespace RxTelnet.Tests.Reading;
+
+using System.Text;
+using RxTelnet.Reading;
+
+[TestFixture]
+public sealed class UntilMatcherTests
+{
+    [Test]
+    public void Find_MatchInOneChunk_ReturnsIndexPastMatch()
+    {
+        var buffer = new CookedBuffer(100);
+        buffer.Append("Welcome\r\nlogin: x"u8);
+        var matcher = new UntilMatcher("login: "u8.ToArray());
+
+        Assert.That(matcher.Find(buffer), Is.EqualTo(16));
+        Assert.That(matcher.Find(buffer), Is.EqualTo(16), "a repeated call finds the same match");
+    }
+
+    [Test]
+    public void Find_MatchSplitAtEveryIndex_FindsItOnce()
+    {
+        const string text = "xx login: yy";
+        foreach (var chunks in ReadingTestKit.Chunkings(text))
+        {
+            var buffer = new CookedBuffer(100);
+            var matcher = new UntilMatcher("login: "u8.ToArray());
+            var found = new List<int>();
+            foreach (var chunk in chunks)
+            {
+                buffer.Append(Encoding.Latin1.GetBytes(chunk));
+                found.Add(matcher.Find(buffer));
+            }
+
+            Assert.That(found.First(i => i >= 0), Is.EqualTo(10), string.Join("|", chunks));
+            Assert.That(found.TakeWhile(i => i < 0).Count(), Is.EqualTo(found.IndexOf(10)), "no false match before the needle is complete");
+        }
+    }
+
+    [Test]
+    public void Find_AfterTakeAndReset_FindsTheNextMatch()
+    {
+        var buffer = new CookedBuffer(100);
+        buffer.Append("a> b> "u8);
+        var matcher = new UntilMatcher("> "u8.ToArray());
+
+        _ = buffer.Take(matcher.Find(buffer));
+        matcher.Reset();
+
+        Assert.That(matcher.Find(buffer), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Find_ManySmallChunks_ExaminesEachByteAboutOnce()
+    {
+        var needle = "needle-that-is-long"u8.ToArray();
+        var buffer = new CookedBuffer(1 << 20);
+        var matcher = new UntilMatcher(needle);
+        var chunk = "needle-that-is-lon"u8.ToArray();
+        for (var i = 0; i < 10_000; i++)
+        {
+            buffer.Append(chunk.AsSpan(0, 1 + (i % 7)));
+            Assert.That(matcher.Find(buffer), Is.EqualTo(-1));
+        }
+
+        // Each call rescans at most needle.Length - 1 old bytes.
+        Assert.That(matcher.BytesExamined, Is.LessThanOrEqualTo(buffer.Length + (10_000L * (needle.Length - 1))));
+        Assert.That(matcher.BytesExamined, Is.LessThanOrEqualTo(6L * buffer.Length), "linear: c * n with c = 6 here");
+    }
+
+    [Test]
+    public void Constructor_EmptyNeedle_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => _ = new UntilMatcher(ReadOnlyMemory<byte>.Empty));
+    }
+}
