@@ -1,0 +1,54 @@
+#!/bin/bash
+# Install the real third-party Telnet servers the integration tests talk to.
+# Idempotent: when every package is already installed it returns at once
+# without touching the network (CI may run it on a machine that has them).
+# Needs root on Debian 12; never prompts.
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+
+# inetutils-telnetd: the classic BSD-style telnetd (socat plays inetd for it)
+# socat:            inetd stand-in for inetutils telnetd
+# busybox-static:   the only Debian busybox with the telnetd applet
+# libtelnet-utils:  telnet-chatd (MCCP2 + ECHO renegotiation)
+# tinymux:          a MUD server (EOR, CHARSET, TTYPE, NAWS, NEW-ENVIRON)
+# ser2net:          RFC 2217 COM-PORT-OPTION
+# python3:          the fake serial line behind ser2net, and check.py
+PKGS=(inetutils-telnetd socat busybox-static libtelnet-utils tinymux ser2net python3)
+
+installed() {
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+missing=()
+for p in "${PKGS[@]}"; do
+    installed "$p" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "peers: all packages already installed"
+    exit 0
+fi
+echo "peers: installing ${missing[*]}"
+
+# Maintainer scripts of inetutils-inetd (pulled in by inetutils-telnetd) and
+# ser2net would start system daemons listening on all interfaces (telnet on
+# port 23, ser2net's sample ports). The tests start their own instances on
+# loopback, so forbid service starts during the install with policy-rc.d
+# (exit 101 = "action forbidden"), unless the machine already has one.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+fi
+
+# busybox-static Conflicts/Replaces busybox (the plain package has no
+# telnetd applet). apt-get removes plain busybox by itself when it is
+# installed; nothing essential depends on it (initramfs-tools accepts either).
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+
+for p in "${PKGS[@]}"; do
+    installed "$p" || { echo "peers: $p failed to install" >&2; exit 1; }
+done
+echo "peers: packages installed"
