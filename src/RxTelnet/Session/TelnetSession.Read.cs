@@ -138,6 +138,7 @@ public sealed partial class TelnetSession
             {
                 if (matcher.TryMatch(buffer, out var index, out var match, out var end))
                 {
+                    // One read, one match: the matcher is discarded with the read, so no Consume is needed.
                     return ReadOutcome<ExpectResult>.Done(new ExpectResult(index, match, buffer.Take(end)));
                 }
 
