@@ -1,0 +1,32 @@
+namespace RxTelnet.Benchmarks;
+
+using System.Globalization;
+using BenchmarkDotNet.Running;
+
+/// <summary>
+/// Runs the benchmarks chosen on the command line, e.g. <c>--filter '*Parser*'</c>; <c>--check-input</c> only builds
+/// and verifies the parser inputs and prints what they hold.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        if (args is ["--check-input"])
+        {
+            foreach (var density in new[] { 0.0, 0.001, 0.01, 0.1 })
+            {
+                var input = TelnetInput.Create(density);
+                InputCheck.Verify(input);
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"density {density,6:0.###}: achieved {input.Density:P3}, {input.Escapes} IAC IAC, {input.Negotiations} negotiations, " +
+                    $"{input.Subnegotiations} subnegotiations ({input.Straddling} sequences split by a chunk boundary), " +
+                    $"{input.ExpectedCooked.Length} cooked bytes: verified"));
+            }
+
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
+}
