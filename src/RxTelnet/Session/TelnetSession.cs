@@ -1,6 +1,7 @@
 namespace RxTelnet.Session;
 
 using System.Net.Sockets;
+using System.Reactive;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using RxTelnet.Internal;
@@ -160,10 +161,14 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
 
         SetState(TelnetSessionState.Open);
         StartOptionHandlers();
+        // The parse operator's work plus MCCP2: inflate after IAC SB COMPRESS2 IAC SE when we agreed to it.
+        var pipeline = new InboundPipeline(
+            Observer.Create<TelnetEvent>(OnEvent, OnTransportError, OnTransportCompleted),
+            _options.Parser,
+            () => IsRemoteEnabled(TelnetOption.Compress2));
         var subscription = _transport.Received
             .Do(_raw.OnNext)
-            .ParseTelnet(_options.Parser)
-            .Subscribe(OnEvent, OnTransportError, OnTransportCompleted);
+            .Subscribe(pipeline);
         lock (_gate)
         {
             if (_eof)
