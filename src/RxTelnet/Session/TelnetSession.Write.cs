@@ -134,6 +134,7 @@ public sealed partial class TelnetSession
                 // Not cancellable once started: a half-sent IAC sequence would corrupt the stream.
                 await _transport.SendAsync(item.Wire, CancellationToken.None).ConfigureAwait(false);
                 item.Completion.TrySetResult();
+                _rawSent.OnNext(item.Wire);
             }
             catch (Exception ex)
             {

@@ -37,6 +37,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     private readonly TelnetSessionOptions _options;
     private readonly CookedBuffer _buffer;
     private readonly Broadcast<byte[]> _raw;
+    private readonly Broadcast<byte[]> _rawSent;
     private readonly Broadcast<TelnetEvent> _events;
     private readonly Broadcast<ReadOnlyMemory<byte>> _data;
     private readonly Broadcast<TelnetCommand> _commands;
@@ -61,6 +62,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         _options = options ?? TelnetSessionOptions.Default;
         _buffer = new CookedBuffer(_options.MaxBufferedBytes);
         _raw = new Broadcast<byte[]>(_subscriberErrors);
+        _rawSent = new Broadcast<byte[]>(_subscriberErrors);
         _events = new Broadcast<TelnetEvent>(_subscriberErrors);
         _data = new Broadcast<ReadOnlyMemory<byte>>(_subscriberErrors);
         _commands = new Broadcast<TelnetCommand>(_subscriberErrors);
@@ -74,6 +76,9 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
 
     /// <summary>Gets every received chunk, raw, before parsing (hot).</summary>
     public IObservable<byte[]> RawReceived => _raw;
+
+    /// <summary>Gets every chunk of wire bytes sent, in order, once the transport took it (hot): for traces and tests.</summary>
+    public IObservable<byte[]> RawSent => _rawSent;
 
     /// <summary>Gets every parsed event: cooked data, commands and warnings, in stream order (hot).</summary>
     public IObservable<TelnetEvent> Events => _events;
@@ -320,6 +325,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         if (reason == TelnetCloseReason.TransportError && error is not null)
         {
             _raw.OnError(error);
+            _rawSent.OnError(error);
             _events.OnError(error);
             _data.OnError(error);
             _commands.OnError(error);
@@ -327,6 +333,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         else
         {
             _raw.OnCompleted();
+            _rawSent.OnCompleted();
             _events.OnCompleted();
             _data.OnCompleted();
             _commands.OnCompleted();
