@@ -49,7 +49,7 @@ public sealed class GoldenVector
             }
             else if (!line.StartsWith('#'))
             {
-                Decode(line, bytes);
+                bytes.AddRange(DecodeEscapes(line));
             }
         }
 
@@ -73,8 +73,10 @@ public sealed class GoldenVector
         };
     }
 
-    private static void Decode(string line, List<byte> bytes)
+    /// <summary>Decodes the vector notation: printable ASCII as is, any byte as <c>%XX</c>.</summary>
+    public static byte[] DecodeEscapes(string line)
     {
+        var bytes = new List<byte>(line.Length);
         for (var i = 0; i < line.Length; i++)
         {
             var c = line[i];
@@ -92,5 +94,7 @@ public sealed class GoldenVector
                 throw new FormatException($"Write the byte 0x{(int)c:X2} as %XX in a vector.");
             }
         }
+
+        return [.. bytes];
     }
 }
