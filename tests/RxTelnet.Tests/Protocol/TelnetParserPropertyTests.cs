@@ -39,6 +39,24 @@ public sealed class TelnetParserPropertyTests
             Transcript.ParseWhole(c.Input, c.Options).SequenceEqual(Transcript.ParseBytewise(c.Input, c.Options)));
     }
 
+    [FsCheck.NUnit.Property(MaxTest = 500, QuietOnSuccess = true)]
+    public Property Parse_AnyStream_MatchesTheByteByByteReferenceModel()
+    {
+        var cases =
+            from input in TelnetGen.Bytes(TelnetGen.Byte, 3)
+            from options in TelnetGen.Options
+            select new ChunkedStream(input, [], options);
+
+        return Prop.ForAll(Arb.From(cases, ChunkedStream.Shrink), c =>
+        {
+            var expected = ReferenceParser.Parse(c.Input, c.Options);
+            var actual = Transcript.ParseWhole(c.Input, c.Options);
+            return expected.SequenceEqual(actual)
+                .Label("model:  " + string.Join(" | ", expected))
+                .Label("parser: " + string.Join(" | ", actual));
+        });
+    }
+
     /// <summary>A stream, how to cut it, and the parser options; printed as hex when FsCheck reports a counterexample.</summary>
     public sealed record ChunkedStream(byte[] Input, int[] ChunkLengths, TelnetParserOptions Options)
     {
