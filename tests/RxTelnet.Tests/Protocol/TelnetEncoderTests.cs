@@ -119,6 +119,29 @@ public sealed class TelnetEncoderTests
         Assert.That(TelnetEncoder.Command(verb), Is.EqualTo(expected), "RFC 854: a command is IAC followed by its code");
     }
 
+    // IAC SB / IAC WILL... alone would make the peer read the following bytes as an option or payload, and IAC IAC
+    // is a data byte: none of them is a two-byte command.
+    [TestCase(TelnetVerb.Sb)]
+    [TestCase(TelnetVerb.Will)]
+    [TestCase(TelnetVerb.Wont)]
+    [TestCase(TelnetVerb.Do)]
+    [TestCase(TelnetVerb.Dont)]
+    [TestCase(TelnetVerb.Iac)]
+    public void Command_VerbThatNeedsMoreBytes_ThrowsArgumentOutOfRangeExceptionNamingVerb(TelnetVerb verb)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => TelnetEncoder.Command(verb));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("verb"), "writing only IAC and this byte would desynchronise the peer's parser");
+    }
+
+    [Test]
+    public void Encode_SimpleCommandIac_ThrowsArgumentExceptionNamingCommand()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => TelnetEncoder.Encode(TelnetCommand.Simple(TelnetVerb.Iac)));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("command"), "IAC IAC is the data byte 255, so encoding it as a command would not round-trip");
+    }
+
     [TestCase(TelnetVerb.Will, TelnetOption.Echo, new byte[] { 255, 251, 1 })]
     [TestCase(TelnetVerb.Wont, TelnetOption.SuppressGoAhead, new byte[] { 255, 252, 3 })]
     [TestCase(TelnetVerb.Do, TelnetOption.TerminalType, new byte[] { 255, 253, 24 })]
