@@ -159,7 +159,19 @@ public static class TelnetEncoder
     /// <summary>Encodes a two-byte command such as <c>IAC NOP</c> or <c>IAC AYT</c>.</summary>
     /// <param name="verb">The command byte.</param>
     /// <returns>The two bytes.</returns>
-    public static byte[] Command(TelnetVerb verb) => [Iac, (byte)verb];
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="verb"/> is SB, WILL, WONT, DO or DONT (which need more bytes) or IAC (IAC IAC is the data byte 255).
+    /// </exception>
+    public static byte[] Command(TelnetVerb verb)
+    {
+        if (verb is TelnetVerb.Sb or TelnetVerb.Will or TelnetVerb.Wont or TelnetVerb.Do or TelnetVerb.Dont or TelnetVerb.Iac)
+        {
+            // Alone, these would make the peer read what follows as an option or payload, or as data.
+            throw new ArgumentOutOfRangeException(nameof(verb), verb, "Not a two-byte command: use Negotiation, Subnegotiation or EscapeData.");
+        }
+
+        return [Iac, (byte)verb];
+    }
 
     /// <summary>Encodes <c>IAC verb option</c>.</summary>
     /// <param name="verb"><c>WILL</c>, <c>WONT</c>, <c>DO</c> or <c>DONT</c>.</param>
@@ -195,9 +207,14 @@ public static class TelnetEncoder
     /// <summary>Encodes any command notification back to its wire form.</summary>
     /// <param name="command">The command.</param>
     /// <returns>The wire bytes.</returns>
-    /// <exception cref="ArgumentException">A negotiation or subnegotiation without an option.</exception>
+    /// <exception cref="ArgumentException">A negotiation or subnegotiation without an option, or a command whose verb is IAC.</exception>
     public static byte[] Encode(TelnetCommand command)
     {
+        if (command.Verb == TelnetVerb.Iac)
+        {
+            throw new ArgumentException("IAC is not a command; the data byte 255 is written with EscapeData.", nameof(command));
+        }
+
         if (command.IsNegotiation || command.IsSubnegotiation)
         {
             if (command.Option is not { } option)
