@@ -16,7 +16,8 @@ public static partial class TelnetObservable
     /// <para>
     /// Data events are slices of the received arrays (no copy), and so are subnegotiation payloads that arrive
     /// whole and unescaped in one chunk; others are copied out of the parser's buffer. Nothing else is kept
-    /// from a chunk after its events are emitted. Allocation is O(1) per chunk.
+    /// from a chunk after its events are emitted. Data, commands and warnings allocate nothing; the only allocation is
+    /// one copy per subnegotiation whose payload straddles chunks or contains an escaped IAC.
     /// </para>
     /// <list type="table"><listheader><term>Event</term><description>Behavior</description></listheader>
     /// <item><term>chunk</term><description>its events are emitted synchronously, in stream order; a sequence split across chunks is emitted when complete</description></item>
