@@ -32,9 +32,19 @@ public sealed partial class Telnet
     /// <item><term><c>IAC SE</c></term><description>appends the subnegotiation bytes to <see cref="ReadSbData"/>'s queue, then <c>callback(sock, SE, NOOPT)</c> (read them there) / debug message</description></item>
     /// <item><term>any other <c>IAC cmd</c></term><description><c>callback(sock, cmd, NOOPT)</c> / debug message <c>IAC cmd not recognized</c></description></item>
     /// </list>
+    /// <para>
     /// With a callback set, nothing is sent automatically: answer through <see cref="WriteRaw"/> (or the socket, as
-    /// telnetlib scripts do). The callback runs on the thread that receives, before the data of the same chunk reaches
-    /// the reads. An exception it throws is rethrown by the pending read, or by the next read if none is pending.
+    /// telnetlib scripts do).
+    /// </para>
+    /// <para>
+    /// <b>When it runs.</b> As in telnetlib, commands are handled from the first read on: what arrives before the first
+    /// read (any <c>Read…</c>, <see cref="Expect(IReadOnlyList{System.Text.RegularExpressions.Regex}, TimeSpan?)"/> or
+    /// <see cref="Interact()"/>) is held and handled by that read, on its thread, so a callback set right after
+    /// connecting still sees the peer's first negotiations. After that, commands are handled as they arrive, on the
+    /// receiving thread, before the data of the same chunk reaches the reads (telnetlib, too, queues a chunk's data
+    /// after handling its commands). Do not call a blocking read from the callback. An exception it throws is rethrown
+    /// by the pending read, or by the next read if none is pending.
+    /// </para>
     /// </remarks>
     public void SetOptionNegotiationCallback(Action<Socket?, byte, byte>? callback) =>
         Volatile.Write(ref _optionCallback, callback);
@@ -47,7 +57,9 @@ public sealed partial class Telnet
     /// As in telnetlib, the bytes are everything after <c>IAC SB</c>, the option byte included, with <c>IAC IAC</c>
     /// unescaped and NUL and 0x11 dropped. Each <c>IAC SB</c> discards data not yet read; each <c>IAC SE</c> appends the
     /// finished subnegotiation, and the bytes of one still open are appended when the chunk that carried them has been
-    /// processed. Read it from the negotiation callback when it is called with <c>SE</c>.
+    /// handled. Read it from the negotiation callback when it is called with <c>SE</c>. Like telnetlib's, it does not
+    /// handle received commands itself: before the first read nothing has been handled yet (see
+    /// <see cref="SetOptionNegotiationCallback"/>).
     /// </remarks>
     public byte[] ReadSbData()
     {
@@ -128,9 +140,19 @@ public sealed partial class Telnet
     /// The command side of telnetlib's <c>process_rawq</c> for one connection: tracks IAC sequences and the SB flag
     /// over the raw chunks. The session parses the same chunks for the cooked data.
     /// </summary>
-    private sealed class Connection(Telnet owner)
+    /// <remarks>
+    /// telnetlib handles commands only inside its reads, so a script may set its callback after connecting and still
+    /// see the peer's first negotiations. To keep that true although RxTelnet receives eagerly, the chunks that arrive
+    /// before the first read are held (raw) and handled by that read, on its thread; later chunks are handled on
+    /// arrival, on the receiving thread. The hold is bounded by <see cref="TelnetSessionOptions.MaxBufferedBytes"/>:
+    /// past it the held chunks are handled at once.
+    /// </remarks>
+    private sealed class Connection(Telnet owner, int maxHeldBytes)
     {
+        private readonly object _processGate = new();
         private readonly List<byte> _sbPart = [];
+        private List<byte[]?>? _held = [];
+        private long _heldBytes;
         private int _iacLength;
         private byte _command;
         private bool _inSb;
@@ -139,17 +161,99 @@ public sealed partial class Telnet
         /// <summary>Ends this connection's tracking (telnetlib's <c>close</c> resets <c>iacseq</c> and <c>sb</c>; a reopen starts a new tracker).</summary>
         public void Reset() => Volatile.Write(ref _dead, true);
 
-        public void OnReceived(byte[] chunk)
+        /// <summary>Handles the held chunks, once: called by every read before it looks at the queue.</summary>
+        public void Activate()
         {
-            if (Volatile.Read(ref _dead))
+            if (Volatile.Read(ref _held) is null)
             {
                 return;
             }
 
+            lock (_processGate)
+            {
+                ReleaseHeld();
+            }
+        }
+
+        public void OnReceived(byte[] chunk)
+        {
+            lock (_processGate)
+            {
+                if (Volatile.Read(ref _dead))
+                {
+                    return;
+                }
+
+                if (_held is { } held)
+                {
+                    held.Add(chunk);
+                    _heldBytes += chunk.Length;
+                    if (_heldBytes > maxHeldBytes)
+                    {
+                        ReleaseHeld();
+                    }
+
+                    return;
+                }
+
+                Process(chunk);
+            }
+        }
+
+        public void OnEnd()
+        {
+            lock (_processGate)
+            {
+                if (Volatile.Read(ref _dead))
+                {
+                    return;
+                }
+
+                if (_held is { } held)
+                {
+                    held.Add(null);
+                }
+                else
+                {
+                    // telnetlib's fill_rawq prints what recv returned, the empty bytes of end of stream included.
+                    owner.Debug("recv b''");
+                }
+            }
+        }
+
+        private void ReleaseHeld()
+        {
+            // Called under _processGate.
+            if (_held is not { } held)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _held, null);
+            foreach (var chunk in held)
+            {
+                if (Volatile.Read(ref _dead))
+                {
+                    return;
+                }
+
+                if (chunk is null)
+                {
+                    owner.Debug("recv b''");
+                }
+                else
+                {
+                    Process(chunk);
+                }
+            }
+        }
+
+        private void Process(byte[] chunk)
+        {
             owner.Debug("recv " + PythonRepr.Bytes(chunk));
 
             // One chunk is one call of telnetlib's process_rawq: its SB bytes are kept aside ("buf[1]") until SE or
-            // the end of the chunk. Chunks arrive one at a time from the receive loop, so no lock is needed here.
+            // the end of the chunk.
             _sbPart.Clear();
             foreach (var c in chunk)
             {
@@ -164,15 +268,6 @@ public sealed partial class Telnet
 
             owner.AppendSbData(_sbPart);
             _sbPart.Clear();
-        }
-
-        public void OnEnd()
-        {
-            if (!Volatile.Read(ref _dead))
-            {
-                // telnetlib's fill_rawq prints what recv returned, the empty bytes of end of stream included.
-                owner.Debug("recv b''");
-            }
         }
 
         private void Step(byte c)

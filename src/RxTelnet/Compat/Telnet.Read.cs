@@ -194,12 +194,7 @@ public sealed partial class Telnet
         : t < TimeSpan.Zero ? TimeSpan.Zero
         : t;
 
-    private byte[] ReadBuffered()
-    {
-        var session = RequireSession();
-        ThrowIfCallbackFailed();
-        return session.ReadBuffered();
-    }
+    private byte[] ReadBuffered() => BeginRead().ReadBuffered();
 
     /// <remarks>
     /// No <c>await</c> here: the returned task completes on the thread, and at the virtual time, at which the session
@@ -211,8 +206,7 @@ public sealed partial class Telnet
         TelnetSession session;
         try
         {
-            session = RequireSession();
-            ThrowIfCallbackFailed();
+            session = BeginRead();
         }
         catch (Exception ex)
         {

@@ -359,7 +359,7 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
 
     private void Attach(ITelnetTransport transport)
     {
-        var connection = new Connection(this);
+        var connection = new Connection(this, _options.MaxBufferedBytes);
         var session = new TelnetSession(new TelnetlibTransport(transport, connection.OnReceived, connection.OnEnd), _options);
 
         // The facade answers negotiations itself, exactly where telnetlib does (see Telnet.Negotiation.cs): keep the
@@ -377,4 +377,20 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
 
     private TelnetSession RequireSession() =>
         CurrentSession ?? throw new TelnetClosedException("This Telnet instance is not connected; call Open first.");
+
+    /// <summary>What every read does first: handle the commands held since the connection opened, then report a callback failure.</summary>
+    private TelnetSession BeginRead()
+    {
+        TelnetSession session;
+        Connection? connection;
+        lock (_gate)
+        {
+            session = _session ?? throw new TelnetClosedException("This Telnet instance is not connected; call Open first.");
+            connection = _connection;
+        }
+
+        connection?.Activate();
+        ThrowIfCallbackFailed();
+        return session;
+    }
 }

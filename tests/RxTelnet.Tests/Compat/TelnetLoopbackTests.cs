@@ -228,10 +228,11 @@ public sealed class TelnetLoopbackTests
         await telnet.OpenAsync("127.0.0.1", Port).WaitAsync(Patience);
         using var server = await accept.WaitAsync(Patience);
 
+        var prompt = telnet.ReadUntilAsync(B("> "));
         await SendAsync(server, [IAC, DO, TTYPE]);
         Assert.That(await ReceiveAsync(server, 3), Is.EqualTo(new byte[] { IAC, WILL, TTYPE }));
         await SendAsync(server, Cat([IAC, SB, TTYPE, 1, IAC, SE], B("ready> ")));
-        Assert.That(S(await telnet.ReadUntilAsync(B("> ")).WaitAsync(Patience)), Is.EqualTo("ready> "));
+        Assert.That(S(await prompt.WaitAsync(Patience)), Is.EqualTo("ready> "));
         lock (sbSeen)
         {
             Assert.That(sbSeen, Is.EqualTo(new byte[] { TTYPE, 1 }));

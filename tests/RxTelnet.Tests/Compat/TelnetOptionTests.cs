@@ -104,6 +104,7 @@ public sealed class TelnetOptionTests : ReactiveTest
         // telnetlib drops NUL and 0x11 before looking at the SB flag: TTYPE IS (0) loses its IS byte.
         using var h = WithReads([IAC, SB, TTYPE, 0, .. B("xterm"), 0x11, IAC, SE]);
         h.DeliverAll();
+        _ = h.Telnet.ReadAll();
 
         Assert.That(h.Telnet.ReadSbData(), Is.EqualTo(Cat([TTYPE], B("xterm"))));
     }
@@ -114,9 +115,10 @@ public sealed class TelnetOptionTests : ReactiveTest
         using var h = WithReads([IAC, SB, TTYPE, 1, IAC, SE], B("data"));
         h.DeliverAll();
 
+        Assert.That(h.Telnet.ReadSbData(), Is.Empty, "like telnetlib's, read_sb_data does not handle received commands itself");
+        Assert.That(S(h.Telnet.ReadAll()), Is.EqualTo("data"));
         Assert.That(h.Telnet.ReadSbData(), Is.EqualTo(new byte[] { TTYPE, 1 }));
         Assert.That(h.Telnet.ReadSbData(), Is.Empty, "read_sb_data clears the queue");
-        Assert.That(S(h.Telnet.ReadAll()), Is.EqualTo("data"));
     }
 
     [Test]
@@ -124,6 +126,7 @@ public sealed class TelnetOptionTests : ReactiveTest
     {
         using var h = WithReads([IAC, SB, TTYPE, 1, IAC, SE], [IAC, SB, NAWS, 2, IAC, SE]);
         h.DeliverAll();
+        _ = h.Telnet.ReadAll();
 
         Assert.That(h.Telnet.ReadSbData(), Is.EqualTo(new byte[] { NAWS, 2 }), "IAC SB clears sbdataq");
     }
@@ -134,6 +137,7 @@ public sealed class TelnetOptionTests : ReactiveTest
         // IAC SE appends; IAC SB clears sbdataq but not the bytes of the chunk being processed (telnetlib's buf[1]).
         using var h = WithReads([IAC, SB, TTYPE, 1, IAC, SE, IAC, SB, NAWS, 2, IAC, SE]);
         h.DeliverAll();
+        _ = h.Telnet.ReadAll();
 
         Assert.That(h.Telnet.ReadSbData(), Is.EqualTo(new byte[] { NAWS, 2 }));
     }
@@ -143,6 +147,7 @@ public sealed class TelnetOptionTests : ReactiveTest
     {
         using var h = WithReads([IAC, SB, TTYPE, .. B("xt")], [.. B("erm"), IAC, SE]);
         h.Scheduler.AdvanceTo(FirstChunkAt);
+        _ = h.Telnet.ReadEager();
 
         Assert.That(h.Telnet.ReadSbData(), Is.EqualTo(Cat([TTYPE], B("xt"))), "telnetlib appends an open SB's bytes at the end of process_rawq");
         h.DeliverAll();
@@ -166,6 +171,7 @@ public sealed class TelnetOptionTests : ReactiveTest
             }
         });
         h.DeliverAll();
+        _ = h.Telnet.ReadAll();
 
         Assert.That(atCallback, Is.EqualTo(new[] { "SB ", "SE 186F6C64", "SB ", "SE 1F0102" }));
     }
@@ -177,6 +183,7 @@ public sealed class TelnetOptionTests : ReactiveTest
         var transcript = new List<(Socket? Socket, byte Cmd, byte Opt)>();
         h.Telnet.SetOptionNegotiationCallback((sock, cmd, opt) => transcript.Add((sock, cmd, opt)));
         h.DeliverAll();
+        _ = h.Telnet.ReadAll();
 
         Assert.That(transcript, Is.EqualTo(new (Socket?, byte, byte)[] { (null, DO, TTYPE), (null, DONT, ECHO), (null, WILL, SGA), (null, WONT, NAWS) }));
         Assert.That(h.Sent, Is.Empty, "with a callback, telnetlib sends nothing itself");
@@ -186,7 +193,8 @@ public sealed class TelnetOptionTests : ReactiveTest
     public void NoCallback_Negotiations_RefusedLikeTelnetlib()
     {
         using var h = WithReads([IAC, DO, TTYPE, IAC, DONT, ECHO, IAC, WILL, SGA, IAC, WONT, NAWS]);
-        h.DeliverAll();
+        h.Scheduler.AdvanceTo(FirstChunkAt);
+        _ = h.Telnet.ReadVeryEager();
 
         Assert.That(h.Sent, Is.EqualTo(new byte[] { IAC, WONT, TTYPE, IAC, WONT, ECHO, IAC, DONT, SGA, IAC, DONT, NAWS }));
     }
@@ -195,6 +203,7 @@ public sealed class TelnetOptionTests : ReactiveTest
     public void NoCallback_NegotiationSplitAcrossChunks_IsRefused()
     {
         using var h = WithReads([IAC], [DO], [TTYPE]);
+        var read = h.Telnet.ReadAllAsync();
         h.DeliverAll();
 
         Assert.That(h.Sent, Is.EqualTo(new byte[] { IAC, WONT, TTYPE }));
@@ -205,6 +214,7 @@ public sealed class TelnetOptionTests : ReactiveTest
     {
         using var h = WithReads([IAC, DO, TTYPE], [IAC, DO, NAWS]);
         h.Telnet.SetOptionNegotiationCallback((_, _, _) => { });
+        var read = h.Telnet.ReadAllAsync();
         h.Scheduler.AdvanceTo(FirstChunkAt);
         h.Telnet.SetOptionNegotiationCallback(null);
         h.DeliverAll();
@@ -223,7 +233,8 @@ public sealed class TelnetOptionTests : ReactiveTest
                 h.Telnet.WriteRaw([IAC, WILL, TTYPE]);
             }
         });
-        h.DeliverAll();
+        h.Scheduler.AdvanceTo(FirstChunkAt);
+        _ = h.Telnet.ReadVeryEager();
 
         Assert.That(h.Sent, Is.EqualTo(new byte[] { IAC, WILL, TTYPE }));
     }
@@ -235,10 +246,11 @@ public sealed class TelnetOptionTests : ReactiveTest
         using var h = WithReads([.. B("before"), IAC, NOP, .. B("after")]);
         var queuedAtCallback = -1;
         h.Telnet.SetOptionNegotiationCallback((_, _, _) => queuedAtCallback = h.Telnet.Session!.BufferedCount);
+        var read = h.Telnet.ReadAllAsync();
         h.DeliverAll();
 
         Assert.That(queuedAtCallback, Is.Zero);
-        Assert.That(S(h.Telnet.ReadAll()), Is.EqualTo("beforeafter"));
+        Assert.That(S(read.Result), Is.EqualTo("beforeafter"));
     }
 
     [Test]
@@ -264,6 +276,71 @@ public sealed class TelnetOptionTests : ReactiveTest
 
         Assert.Throws<InvalidDataException>(() => h.Telnet.ReadVeryEager());
         Assert.That(S(h.Telnet.ReadVeryEager()), Is.EqualTo("x"), "the failure is reported once");
+    }
+
+    [Test]
+    public void Callback_SetAfterConnectingButBeforeFirstRead_SeesEarlyNegotiations()
+    {
+        // tn = Telnet(host); <server sends DO TTYPE at once>; tn.set_option_negotiation_callback(cb); tn.read_until(...)
+        using var h = WithReads([IAC, DO, TTYPE], B("login: "));
+        h.DeliverAll();
+        var seen = new List<(byte, byte)>();
+
+        h.Telnet.SetOptionNegotiationCallback((_, cmd, opt) => seen.Add((cmd, opt)));
+        var text = h.Telnet.ReadUntil(B("login: "));
+
+        Assert.That(seen, Is.EqualTo(new[] { (DO, TTYPE) }), "commands are handled by the first read, as in telnetlib");
+        Assert.That(h.Sent, Is.Empty);
+        Assert.That(S(text), Is.EqualTo("login: "));
+    }
+
+    [Test]
+    public void NoRead_NothingIsAnsweredYet()
+    {
+        using var h = WithReads([IAC, DO, TTYPE]);
+        h.Scheduler.AdvanceTo(FirstChunkAt);
+        Assert.That(h.Sent, Is.Empty, "telnetlib answers inside its reads");
+
+        _ = h.Telnet.ReadVeryEager();
+
+        Assert.That(h.Sent, Is.EqualTo(new byte[] { IAC, WONT, TTYPE }));
+    }
+
+    [Test]
+    public void AfterFirstRead_CommandsAreHandledOnArrival()
+    {
+        using var h = WithReads(B("x"), [IAC, DO, TTYPE]);
+        h.Scheduler.AdvanceTo(FirstChunkAt);
+        Assert.That(S(h.Telnet.ReadVeryEager()), Is.EqualTo("x"));
+
+        h.Scheduler.AdvanceTo(FirstChunkAt + ChunkSpacing);
+
+        Assert.That(h.Sent, Is.EqualTo(new byte[] { IAC, WONT, TTYPE }), "no read is needed any more");
+    }
+
+    [Test]
+    public void HeldCommands_FirstReadAfterPeerClosed_RefusalCannotBeSent()
+    {
+        // Deliberate deviation: the session closes its transport when the peer closes, so unlike telnetlib on a
+        // half-closed socket, a refusal decided after that point cannot go out.
+        using var h = WithReads([IAC, DO, TTYPE]);
+        h.DeliverAll();
+
+        Assert.That(h.Telnet.ReadAll(), Is.Empty);
+        Assert.That(h.Sent, Is.Empty);
+    }
+
+    [Test]
+    public void HeldCommands_AreBoundedByMaxBufferedBytes()
+    {
+        var scheduler = new TestScheduler();
+        var incoming = scheduler.CreateHotObservable(OnNext(100, new byte[] { IAC, DO, 1, IAC, DO, 3, IAC, DO, 24 }));
+        var transport = new RxTelnet.Transport.ObservableTransport(incoming);
+        using var telnet = new Telnet(transport, new RxTelnet.Session.TelnetSessionOptions { Scheduler = scheduler, MaxBufferedBytes = 8 });
+
+        scheduler.AdvanceTo(100);
+
+        Assert.That(transport.SentBytes, Is.EqualTo(new byte[] { IAC, WONT, 1, IAC, WONT, 3, IAC, WONT, 24 }), "past the limit, held commands are handled without a read");
     }
 
     private static IEnumerable<TestCaseData> DebugReads()
@@ -294,6 +371,7 @@ public sealed class TelnetOptionTests : ReactiveTest
         using var h = WithReads([.. B("hi\r\n"), IAC, DO, 24, IAC, SB, 24, 1, IAC, SE, IAC, NOP, 0xE9, (byte)'\'']);
         h.Telnet.SetDebugLevel(1);
         h.DeliverAll();
+        _ = h.Telnet.ReadAll();
 
         Assert.That(h.DebugText.ToString(), Is.EqualTo(
             """
@@ -314,6 +392,7 @@ public sealed class TelnetOptionTests : ReactiveTest
         h.Telnet.SetDebugLevel(1);
         h.Telnet.SetOptionNegotiationCallback((_, _, _) => { });
         h.DeliverAll();
+        _ = h.Telnet.ReadAll();
 
         Assert.That(h.DebugText.ToString(), Does.Not.Contain("not recognized"));
         Assert.That(h.DebugText.ToString(), Does.Contain(": IAC DO 1\n"), "negotiations are reported with or without a callback");
