@@ -80,7 +80,7 @@ public sealed partial class Telnet
             _callbackError = null;
             if (error is not null)
             {
-                _callbackFailed.Dispose();
+                // Not disposed: a read may be linking to its token right now. It holds no timer, so the GC suffices.
                 _callbackFailed = new CancellationTokenSource();
             }
         }

@@ -254,6 +254,16 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
                 socket.ReceiveTimeout = ms;
             }
 
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    // Disposed while connecting: the new connection has no owner.
+                    transport.Dispose();
+                    throw new ObjectDisposedException(nameof(Telnet), "The Telnet instance was disposed while it was connecting.");
+                }
+            }
+
             Attach(transport);
         }
         finally

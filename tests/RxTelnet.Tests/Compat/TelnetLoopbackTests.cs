@@ -67,6 +67,17 @@ public sealed class TelnetLoopbackTests
     }
 
     [Test]
+    public async Task Timeout_None_IsNone()
+    {
+        var accept = _listener.AcceptSocketAsync();
+        using var telnet = await Task.Run(() => new Telnet("127.0.0.1", Port, timeout: null)).WaitAsync(Patience);
+        using var server = await accept.WaitAsync(Patience);
+
+        Assert.That(telnet.Timeout, Is.Null);
+        Assert.That(telnet.GetSocket()!.SendTimeout, Is.Zero);
+    }
+
+    [Test]
     public async Task Timeout_Given_IsTheSocketTimeout()
     {
         var accept = _listener.AcceptSocketAsync();
