@@ -343,6 +343,34 @@ public sealed class TelnetOptionTests : ReactiveTest
         Assert.That(transport.SentBytes, Is.EqualTo(new byte[] { IAC, WONT, 1, IAC, WONT, 3, IAC, WONT, 24 }), "past the limit, held commands are handled without a read");
     }
 
+    [Test]
+    public void SbData_LongerThanLimit_IsDiscardedWhole_NextOneKept()
+    {
+        var scheduler = new TestScheduler();
+        var incoming = scheduler.CreateHotObservable(
+            OnNext(100, new byte[] { IAC, SB, TTYPE, 1, 2, 3, 4, 5, 6, 7, 8, IAC, SE }),
+            OnNext(110, new byte[] { IAC, SB, NAWS, 1, IAC, SE }));
+        var options = new RxTelnet.Session.TelnetSessionOptions
+        {
+            Scheduler = scheduler,
+            Parser = RxTelnet.Protocol.TelnetParserOptions.Default with { MaxSubnegotiationLength = 4 },
+        };
+        using var telnet = new Telnet(new RxTelnet.Transport.ObservableTransport(incoming), options);
+        var atSe = new List<string>();
+        telnet.SetOptionNegotiationCallback((_, cmd, _) =>
+        {
+            if (cmd == SE)
+            {
+                atSe.Add(Convert.ToHexString(telnet.ReadSbData()));
+            }
+        });
+        _ = telnet.ReadVeryEager();
+
+        scheduler.AdvanceTo(110);
+
+        Assert.That(atSe, Is.EqualTo(new[] { string.Empty, "1F01" }), "never a truncated subnegotiation; bounded like the session's parser");
+    }
+
     private static IEnumerable<TestCaseData> DebugReads()
     {
         yield return new TestCaseData(B("a"), ": recv b''\n").SetArgDisplayNames("fill_rawq at eof");
