@@ -142,6 +142,10 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
     public bool Eof => CurrentSession?.IsEof ?? false;
 
     /// <summary>Gets the session of the current connection, for its hot streams and Rx reads; null before the first <see cref="Open"/>.</summary>
+    /// <remarks>
+    /// Its reads consume the same queue as this instance's. Leave its negotiation callback alone: the facade sets it so
+    /// that it alone answers negotiations, telnetlib's way.
+    /// </remarks>
     public TelnetSession? Session => CurrentSession;
 
     private TelnetSession? CurrentSession
@@ -199,8 +203,8 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
         var connection = new Connection(this, _options.MaxBufferedBytes, _options.Parser.MaxSubnegotiationLength);
         var session = new TelnetSession(new TelnetlibTransport(transport, connection.OnReceived, connection.OnEnd), _options);
 
-        // The facade answers negotiations itself, exactly where telnetlib does (see Telnet.Negotiation.cs): keep the
-        // session from sending refusals of its own.
+        // The facade answers negotiations itself, exactly where telnetlib does (see Connection): keep the session from
+        // sending refusals of its own.
         session.SetOptionNegotiationCallback(static _ => { });
         lock (_gate)
         {
