@@ -1,0 +1,182 @@
+namespace RxTelnet.Compat;
+
+using System.Diagnostics;
+using System.Net.Sockets;
+using RxTelnet.Session;
+using RxTelnet.Transport;
+
+/// <content>Opening and closing: telnetlib's <c>open</c>, <c>close</c> and context-manager exit.</content>
+public sealed partial class Telnet
+{
+    /// <summary>Connects to <paramref name="host"/> (telnetlib's <c>open</c>); blocks until connected.</summary>
+    /// <param name="host">A host name or an IPv4/IPv6 address.</param>
+    /// <param name="port">The TCP port; 0 means <see cref="TelnetPort"/>, as in telnetlib.</param>
+    /// <param name="timeout">How long the connect may take; null to wait for the operating system's own timeout.</param>
+    /// <exception cref="InvalidOperationException">The instance is already connected (telnetlib: "don't try to reopen an already connected instance").</exception>
+    /// <exception cref="ObjectDisposedException">The instance was disposed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is outside 0..65535 or <paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="TimeoutException">The connect took longer than <paramref name="timeout"/>.</exception>
+    /// <exception cref="SocketException">The connection was refused or the host is unknown.</exception>
+    /// <remarks>
+    /// Raises <see cref="TelnetAudit.OpenEventName"/> with (this, host, port) before connecting, as telnetlib raises
+    /// <c>telnetlib.Telnet.open</c>. Reopening after <see cref="Close"/> is allowed; data left unread from the previous
+    /// connection is dropped.
+    /// </remarks>
+    public void Open(string host, int port = TelnetPort, TimeSpan? timeout = null) =>
+        OpenAsync(host, port, timeout).GetAwaiter().GetResult();
+
+    /// <summary>Connects to <paramref name="host"/>; see <see cref="Open"/>.</summary>
+    /// <param name="host">A host name or an IPv4/IPv6 address.</param>
+    /// <param name="port">The TCP port; 0 means <see cref="TelnetPort"/>.</param>
+    /// <param name="timeout">How long the connect may take; null to wait for the operating system's own timeout.</param>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    /// <returns>A task that completes when connected.</returns>
+    /// <exception cref="InvalidOperationException">The instance is already connected, or another open is in progress.</exception>
+    /// <exception cref="ObjectDisposedException">The instance was disposed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is outside 0..65535 or <paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="TimeoutException">The connect took longer than <paramref name="timeout"/>.</exception>
+    /// <exception cref="SocketException">The connection was refused or the host is unknown.</exception>
+    public async Task OpenAsync(string host, int port = TelnetPort, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        if (timeout is { } t && t < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The connect timeout must not be negative.");
+        }
+
+        if (port == 0)
+        {
+            port = TelnetPort;
+        }
+
+        TelnetSession? previous;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_opening)
+            {
+                throw new InvalidOperationException("This Telnet instance is already opening a connection.");
+            }
+
+            if (_session is { IsEof: false })
+            {
+                throw new InvalidOperationException(
+                    $"This Telnet instance is already connected to {_host ?? "a transport"}:{_port}; close it before opening another connection.");
+            }
+
+            _opening = true;
+            previous = _session;
+            _session = null;
+            _connection = null;
+            _socket = null;
+            _host = host;
+            _port = port;
+            _timeout = timeout;
+        }
+
+        try
+        {
+            if (previous is not null)
+            {
+                await previous.DisposeAsync().ConfigureAwait(false);
+            }
+
+            TelnetAudit.RaiseOpen(this, host, port);
+            using var activity = TelnetAudit.ActivitySource.StartActivity(TelnetAudit.OpenEventName, ActivityKind.Client);
+            activity?.SetTag(TelnetAudit.HostTag, host);
+            activity?.SetTag(TelnetAudit.PortTag, port);
+            SocketTransport transport;
+            try
+            {
+                transport = await SocketTransport.ConnectAsync(host, port, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                throw;
+            }
+
+            if (timeout is { } limit && transport.Socket is { } socket)
+            {
+                // telnetlib's timeout is the socket's timeout: keep it for synchronous calls on the socket.
+                var ms = (int)Math.Min(int.MaxValue, Math.Max(1, limit.TotalMilliseconds));
+                socket.SendTimeout = ms;
+                socket.ReceiveTimeout = ms;
+            }
+
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    // Disposed while connecting: the new connection has no owner.
+                    transport.Dispose();
+                    throw new ObjectDisposedException(nameof(Telnet), "The Telnet instance was disposed while it was connecting.");
+                }
+            }
+
+            Attach(transport);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _opening = false;
+            }
+        }
+    }
+
+    /// <summary>Closes the connection (telnetlib's <c>close</c>). Idempotent.</summary>
+    /// <remarks>
+    /// <see cref="GetSocket"/> then returns null and <see cref="Eof"/> true; data already received stays readable, after
+    /// which the reads report end of stream. A subnegotiation or command split by the close is forgotten.
+    /// </remarks>
+    public void Close()
+    {
+        TelnetSession? session;
+        lock (_gate)
+        {
+            session = _session;
+            _socket = null;
+            if (_connection is { } connection)
+            {
+                connection.Reset();
+            }
+        }
+
+        session?.Close();
+    }
+
+    /// <summary>Closes the connection and releases the transport (telnetlib's context-manager exit). The instance cannot be reopened.</summary>
+    public void Dispose()
+    {
+        TelnetSession? session;
+        lock (_gate)
+        {
+            _disposed = true;
+            session = _session;
+        }
+
+        Close();
+        session?.Dispose();
+    }
+
+    /// <summary>Closes the connection and releases the transport; see <see cref="Dispose"/>.</summary>
+    /// <returns>A task that completes when the transport is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        TelnetSession? session;
+        lock (_gate)
+        {
+            _disposed = true;
+            session = _session;
+        }
+
+        Close();
+        if (session is not null)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+namespace RxTelnet.Tests.Compat;
+
+using System.Diagnostics;
+using Microsoft.Reactive.Testing;
+using RxTelnet.Compat;
+using static RxTelnet.Tests.Compat.TelnetHarness;
+
+/// <summary>Connection lifetime over a transport: close, the context manager, getters, reopening, audit events.</summary>
+[TestFixture]
+public sealed class TelnetLifetimeTests : ReactiveTest
+{
+    [Test]
+    public void NeverOpened_ReportsNoConnection()
+    {
+        using var telnet = new Telnet();
+
+        Assert.That(telnet.Host, Is.Null);
+        Assert.That(telnet.Port, Is.Zero);
+        Assert.That(telnet.Eof, Is.False);
+        Assert.That(telnet.GetSocket(), Is.Null);
+        Assert.That(telnet.FileNo(), Is.EqualTo((nint)(-1)));
+        Assert.That(telnet.Session, Is.Null);
+        Assert.That(telnet.ReadSbData(), Is.Empty);
+        Assert.Throws<TelnetClosedException>(() => telnet.ReadVeryEager());
+        Assert.Throws<TelnetClosedException>(() => telnet.ReadAll());
+        Assert.Throws<TelnetClosedException>(() => telnet.ReadUntil(B("x")));
+        Assert.Throws<TelnetClosedException>(() => telnet.Interact(TextReader.Null, TextWriter.Null));
+        Assert.DoesNotThrow(telnet.Close, "closing an unopened instance does nothing, as in telnetlib");
+    }
+
+    [Test]
+    public void OverTransport_HasNoSocket()
+    {
+        using var h = WithReads();
+
+        Assert.That(h.Telnet.GetSocket(), Is.Null);
+        Assert.That(h.Telnet.FileNo(), Is.EqualTo((nint)(-1)));
+        Assert.That(h.Telnet.Host, Is.Null);
+        Assert.That(h.Telnet.Session, Is.Not.Null);
+    }
+
+    [Test]
+    public void Open_WhileConnected_ThrowsWithoutTouchingTheConnection()
+    {
+        using var h = WithReads(B("still here"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => h.Telnet.Open("localhost", 2323));
+
+        Assert.That(error!.Message, Does.Contain("already connected"));
+        h.DeliverAll();
+        Assert.That(S(h.Telnet.ReadAll()), Is.EqualTo("still here"));
+    }
+
+    [Test]
+    public void Open_InvalidArguments_Throw()
+    {
+        using var telnet = new Telnet();
+
+        Assert.That(() => telnet.Open(string.Empty), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => telnet.Open("localhost", 70000), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => telnet.Open("localhost", 23, TimeSpan.FromSeconds(-1)), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void Close_KeepsReceivedDataReadable_ThenEof()
+    {
+        using var h = WithReads(B("abc"));
+        h.Scheduler.AdvanceTo(FirstChunkAt);
+
+        h.Telnet.Close();
+
+        Assert.That(h.Telnet.Eof, Is.True);
+        Assert.That(h.Transport.IsClosed, Is.True);
+        Assert.That(S(h.Telnet.ReadVeryLazy()), Is.EqualTo("abc"), "telnetlib's close keeps cookedq");
+        Assert.Throws<TelnetEofException>(() => h.Telnet.ReadVeryLazy());
+        Assert.That(h.Telnet.ReadAll(), Is.Empty);
+        Assert.That(h.Telnet.ReadSome(), Is.Empty);
+        Assert.Throws<TelnetEofException>(() => h.Telnet.ReadUntil(B("x")));
+    }
+
+    [Test]
+    public void Close_IsIdempotent_AndEndsAPendingRead()
+    {
+        using var h = WithReads();
+        var read = h.Telnet.ReadUntilAsync(B("x"));
+
+        h.Telnet.Close();
+        h.Telnet.Close();
+
+        Assert.That(read.IsFaulted, Is.True);
+        Assert.That(read.Exception!.InnerException, Is.TypeOf<TelnetEofException>());
+    }
+
+    [Test]
+    public void Close_IgnoresLaterChunks()
+    {
+        using var h = WithScript(OnNext(100, B("late")));
+        h.Telnet.SetDebugLevel(1);
+        h.Telnet.Close();
+
+        h.Scheduler.AdvanceTo(200);
+
+        Assert.That(h.DebugText.ToString(), Is.Empty, "nothing is received after close");
+    }
+
+    [Test]
+    public void Dispose_ClosesLikeTheContextManager()
+    {
+        var h = WithReads();
+        using (h.Telnet)
+        {
+            Assert.That(h.Telnet.Eof, Is.False);
+        }
+
+        Assert.That(h.Telnet.Eof, Is.True);
+        Assert.That(h.Transport.IsClosed, Is.True);
+        Assert.Throws<ObjectDisposedException>(() => h.Telnet.Open("localhost"), "a disposed instance is not reopened");
+    }
+
+    [Test]
+    public async Task DisposeAsync_Closes()
+    {
+        var h = WithReads();
+        await using (h.Telnet)
+        {
+        }
+
+        Assert.That(h.Telnet.Eof, Is.True);
+        Assert.That(h.Transport.IsClosed, Is.True);
+    }
+
+    [Test]
+    public void Eof_TurnsTrueWhenThePeerCloses()
+    {
+        using var h = WithReads(B("x"));
+        h.Scheduler.AdvanceTo(h.EndAt - 1);
+        Assert.That(h.Telnet.Eof, Is.False);
+
+        h.Scheduler.AdvanceTo(h.EndAt);
+
+        Assert.That(h.Telnet.Eof, Is.True);
+        Assert.That(S(h.Telnet.ReadVeryEager()), Is.EqualTo("x"), "EOF does not drop data");
+    }
+
+    [Test]
+    public void Write_RaisesAuditEventWithEscapedBuffer()
+    {
+        using var h = WithReads();
+        using var audit = new AuditRecorder();
+
+        h.Telnet.Write([1, 255, 2]);
+
+        Assert.That(audit.Events, Has.Count.EqualTo(1));
+        Assert.That(audit.Events[0].Key, Is.EqualTo("RxTelnet.Telnet.Write"));
+        var payload = (TelnetWriteAuditEvent)audit.Events[0].Value!;
+        Assert.That(payload.Telnet, Is.SameAs(h.Telnet));
+        Assert.That(payload.Buffer.ToArray(), Is.EqualTo(new byte[] { 1, 255, 255, 2 }), "telnetlib audits the buffer after doubling IAC");
+    }
+
+    [Test]
+    public void Write_IsTracedAsActivity()
+    {
+        using var h = WithReads();
+        using var activities = new ActivityRecorder();
+
+        h.Telnet.Write(B("hi"));
+
+        var activity = activities.Stopped.Single(a => a.OperationName == TelnetAudit.WriteEventName);
+        Assert.That(activity.GetTagItem(TelnetAudit.BufferTag), Is.EqualTo(B("hi")));
+    }
+
+    /// <summary>Records the audit events of the "RxTelnet" diagnostic listener.</summary>
+    internal sealed class AuditRecorder : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly IDisposable _all;
+        private IDisposable? _one;
+
+        public AuditRecorder()
+        {
+            _all = DiagnosticListener.AllListeners.Subscribe(this);
+        }
+
+        public List<KeyValuePair<string, object?>> Events { get; } = [];
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == TelnetAudit.SourceName)
+            {
+                _one = value.Subscribe(this);
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            lock (Events)
+            {
+                Events.Add(value);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            _one?.Dispose();
+            _all.Dispose();
+        }
+    }
+
+    /// <summary>Records the activities of the "RxTelnet" activity source.</summary>
+    internal sealed class ActivityRecorder : IDisposable
+    {
+        private readonly ActivityListener _listener;
+
+        public ActivityRecorder()
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = static s => s.Name == TelnetAudit.SourceName,
+                Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = a =>
+                {
+                    lock (Stopped)
+                    {
+                        Stopped.Add(a);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public List<Activity> Stopped { get; } = [];
+
+        public void Dispose() => _listener.Dispose();
+    }
+}

@@ -1,0 +1,253 @@
+namespace RxTelnet.Tests.Compat;
+
+using Microsoft.Reactive.Testing;
+using static RxTelnet.Tests.Compat.TelnetHarness;
+
+/// <summary>CPython's <c>ReadTests</c>, ported, plus the timing of every read in virtual time.</summary>
+[TestFixture]
+public sealed class TelnetReadTests : ReactiveTest
+{
+    private static void AssertCompletesAt(Task task, TestScheduler scheduler, long time)
+    {
+        scheduler.AdvanceTo(time - 1);
+        Assert.That(task.IsCompleted, Is.False, $"the read is still pending at {time - 1}");
+        scheduler.AdvanceTo(time);
+        Assert.That(task.IsCompleted, Is.True, $"the read returns at {time}");
+    }
+
+    [Test]
+    public void ReadUntil_MatchInOneChunk_ReturnsUpToAndIncludingMatch()
+    {
+        using var h = WithReads(B("xxxmatchyyy"));
+        var read = h.Telnet.ReadUntilAsync(B("match"));
+
+        AssertCompletesAt(read, h.Scheduler, 100);
+        Assert.That(S(read.Result), Is.EqualTo("xxxmatch"));
+        Assert.That(S(h.Telnet.ReadVeryLazy()), Is.EqualTo("yyy"), "what follows the match stays queued, as in telnetlib's cookedq");
+    }
+
+    [Test]
+    public void ReadUntil_MatchInLaterChunk_WaitsForIt()
+    {
+        using var h = WithReads(B(new string('x', 50)), B("match"), B(new string('y', 50)));
+        var read = h.Telnet.ReadUntilAsync(B("match"));
+
+        AssertCompletesAt(read, h.Scheduler, 110);
+        Assert.That(S(read.Result), Is.EqualTo(new string('x', 50) + "match"));
+    }
+
+    [Test]
+    public void ReadUntil_MatchSplitAcrossChunks_IsFound()
+    {
+        using var h = WithReads(B("login"), B(": "), B("rest"));
+        var read = h.Telnet.ReadUntilAsync(B("login: "));
+
+        AssertCompletesAt(read, h.Scheduler, 110);
+        Assert.That(S(read.Result), Is.EqualTo("login: "));
+    }
+
+    [Test]
+    public void ReadUntil_Synchronous_ReturnsQueuedMatch()
+    {
+        using var h = WithReads(B("xxxmatchyyy"));
+        h.DeliverAll();
+
+        Assert.That(S(h.Telnet.ReadUntil(B("match"))), Is.EqualTo("xxxmatch"));
+        Assert.That(S(h.Telnet.ReadUntil(B("match"))), Is.EqualTo("yyy"), "at end of stream read_until returns what is left");
+        Assert.Throws<TelnetEofException>(() => h.Telnet.ReadUntil(B("match")), "then it raises EOFError");
+    }
+
+    [Test]
+    public void ReadUntil_NoMatchBeforeTimeout_ReturnsWhatArrivedAtDueTime()
+    {
+        using var h = WithScript(OnNext(100, B("log")), OnNext(150, B("in")));
+        h.Scheduler.AdvanceTo(20);
+        var read = h.Telnet.ReadUntilAsync(B("login: "), TimeSpan.FromTicks(200));
+
+        AssertCompletesAt(read, h.Scheduler, 220);
+        Assert.That(S(read.Result), Is.EqualTo("login"), "read_until returns what is there on timeout");
+    }
+
+    [Test]
+    public void ReadUntil_TimeoutWithNothingReceived_ReturnsEmpty()
+    {
+        using var h = WithScript();
+        var read = h.Telnet.ReadUntilAsync(B("x"), TimeSpan.FromTicks(30));
+
+        AssertCompletesAt(read, h.Scheduler, 30);
+        Assert.That(read.Result, Is.Empty);
+    }
+
+    [Test]
+    public void ReadUntil_ZeroTimeout_LooksOnlyAtWhatArrived()
+    {
+        using var h = WithScript(OnNext(100, B("abc")));
+        h.Scheduler.AdvanceTo(100);
+
+        var read = h.Telnet.ReadUntilAsync(B("zzz"), TimeSpan.Zero);
+
+        Assert.That(read.IsCompleted, Is.True, "a zero timeout does not wait");
+        Assert.That(S(read.Result), Is.EqualTo("abc"));
+    }
+
+    [Test]
+    public void ReadUntil_NegativeTimeout_BehavesLikeZero()
+    {
+        using var h = WithScript(OnNext(100, B("abc")));
+        h.Scheduler.AdvanceTo(100);
+
+        // A script that computes "deadline - now" passes negative timeouts; telnetlib then only looks.
+        Assert.That(S(h.Telnet.ReadUntil(B("zzz"), TimeSpan.FromSeconds(-3))), Is.EqualTo("abc"));
+    }
+
+    [Test]
+    public void ReadUntil_EmptyExpected_ReturnsEmptyAtOnce()
+    {
+        using var h = WithReads(B("abc"));
+        h.DeliverAll();
+
+        Assert.That(h.Telnet.ReadUntil([]), Is.Empty, "bytes.find(b'') is 0 in telnetlib");
+        Assert.That(S(h.Telnet.ReadVeryLazy()), Is.EqualTo("abc"), "nothing was consumed");
+    }
+
+    [Test]
+    public void ReadUntil_EofWithNothingQueued_ThrowsEofAtCloseTime()
+    {
+        using var h = WithScript(OnCompleted<byte[]>(140));
+        var read = h.Telnet.ReadUntilAsync(B("x"));
+
+        AssertCompletesAt(read, h.Scheduler, 140);
+        Assert.That(read.Exception?.InnerException, Is.TypeOf<TelnetEofException>());
+        Assert.That(read.Exception!.InnerException!.Message, Is.EqualTo("telnet connection closed"));
+    }
+
+    [Test]
+    public void ReadUntil_EofWithDataButNoMatch_ReturnsData()
+    {
+        using var h = WithReads(B("partial"));
+        var read = h.Telnet.ReadUntilAsync(B("never"));
+
+        AssertCompletesAt(read, h.Scheduler, h.EndAt);
+        Assert.That(S(read.Result), Is.EqualTo("partial"));
+    }
+
+    [Test]
+    public void ReadUntil_Cancelled_ConsumesNothing()
+    {
+        using var h = WithReads(B("abc"));
+        using var cts = new CancellationTokenSource();
+        var read = h.Telnet.ReadUntilAsync(B("zzz"), cancellationToken: cts.Token);
+        h.Scheduler.AdvanceTo(100);
+
+        cts.Cancel();
+
+        Assert.That(read.IsCanceled, Is.True);
+        Assert.That(S(h.Telnet.ReadVeryLazy()), Is.EqualTo("abc"), "the abandoned read left the queue alone");
+    }
+
+    [Test]
+    public void ReadAll_ReadsEverythingUntilEof()
+    {
+        byte[][] reads = [B(new string('x', 500)), B(new string('y', 500)), B(new string('z', 500))];
+        using var h = WithReads(reads);
+        var read = h.Telnet.ReadAllAsync();
+
+        AssertCompletesAt(read, h.Scheduler, h.EndAt);
+        Assert.That(read.Result, Is.EqualTo(Cat(reads)));
+    }
+
+    [Test]
+    public void ReadAll_AtEofWithNothingLeft_ReturnsEmptyWithoutError()
+    {
+        using var h = WithReads();
+        h.DeliverAll();
+
+        Assert.That(h.Telnet.ReadAll(), Is.Empty);
+        Assert.That(h.Telnet.ReadAll(), Is.Empty, "read_all never raises EOFError");
+    }
+
+    [Test]
+    public void ReadSome_ReturnsAtLeastOneByte()
+    {
+        using var h = WithReads(B(new string('x', 500)));
+        var read = h.Telnet.ReadSomeAsync();
+
+        AssertCompletesAt(read, h.Scheduler, 100);
+        Assert.That(read.Result, Has.Length.GreaterThanOrEqualTo(1));
+    }
+
+    [Test]
+    public void ReadSome_AtEof_ReturnsEmpty()
+    {
+        using var h = WithReads();
+        var read = h.Telnet.ReadSomeAsync();
+
+        AssertCompletesAt(read, h.Scheduler, h.EndAt);
+        Assert.That(read.Result, Is.Empty);
+    }
+
+    [TestCase("ReadEager")]
+    [TestCase("ReadVeryEager")]
+    [TestCase("ReadLazy")]
+    [TestCase("ReadVeryLazy")]
+    public void NonBlockingReads_BeforeArrival_ReturnEmpty_ThenData_ThenEof(string name)
+    {
+        // telnetlib's _read_eager / test_read_lazy / read_very_lazy: b'' while the data is still "on the socket",
+        // the data once it is there, then EOFError. RxTelnet never blocks in any of the four.
+        var want = B(new string('x', 100));
+        using var h = WithReads(want);
+        Func<byte[]> read = name switch
+        {
+            "ReadEager" => h.Telnet.ReadEager,
+            "ReadVeryEager" => h.Telnet.ReadVeryEager,
+            "ReadLazy" => h.Telnet.ReadLazy,
+            _ => h.Telnet.ReadVeryLazy,
+        };
+
+        Assert.That(read(), Is.Empty, "nothing has arrived yet");
+        h.Scheduler.AdvanceTo(100);
+        var data = new List<byte>();
+        while (true)
+        {
+            try
+            {
+                data.AddRange(read());
+                Assert.That(want.AsSpan().StartsWith(data.ToArray()), Is.True, "reads return the stream in order");
+                h.Scheduler.AdvanceBy(ChunkSpacing);
+            }
+            catch (TelnetEofException)
+            {
+                break;
+            }
+        }
+
+        Assert.That(data.ToArray(), Is.EqualTo(want));
+    }
+
+    [Test]
+    public void ReadBuffered_WhileBlockingReadPending_Throws()
+    {
+        using var h = WithReads(B("abc"));
+        _ = h.Telnet.ReadUntilAsync(B("zzz"));
+
+        Assert.Throws<InvalidOperationException>(() => h.Telnet.ReadVeryEager());
+    }
+
+    [Test]
+    public void Reads_DropNulAndDc1LikeTelnetlib()
+    {
+        using var h = WithReads([(byte)'a', 0, (byte)'b', 0x11, (byte)'c', 13, 0, (byte)'d']);
+        h.DeliverAll();
+
+        Assert.That(h.Telnet.ReadAll(), Is.EqualTo(new byte[] { (byte)'a', (byte)'b', (byte)'c', 13, (byte)'d' }));
+    }
+
+    [Test]
+    public void Reads_IacIacIsOneDataByte()
+    {
+        using var h = WithReads([(byte)'a', 255, 255, (byte)'b']);
+        h.DeliverAll();
+
+        Assert.That(h.Telnet.ReadAll(), Is.EqualTo(new byte[] { (byte)'a', 255, (byte)'b' }));
+    }
+}
