@@ -83,8 +83,22 @@ public sealed partial class TelnetSession
     /// <exception cref="ArgumentException"><paramref name="expected"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="TelnetEofException">The connection closed with nothing buffered.</exception>
-    public Task<byte[]> ReadUntilAsync(ReadOnlyMemory<byte> expected, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        ReadUntil(expected, timeout ?? Timeout.InfiniteTimeSpan).ToTask(cancellationToken);
+    public Task<byte[]> ReadUntilAsync(ReadOnlyMemory<byte> expected, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        if (!expected.IsEmpty && !cancellationToken.IsCancellationRequested)
+        {
+            lock (_gate)
+            {
+                // Fast path for a prompt already queued: no subscription, no timer, no continuation hop.
+                if (_pending is null && _buffer.Span.IndexOf(expected.Span) is var at and >= 0)
+                {
+                    return Task.FromResult(_buffer.Take(at + expected.Length));
+                }
+            }
+        }
+
+        return ReadUntil(expected, timeout ?? Timeout.InfiniteTimeSpan).ToTask(cancellationToken);
+    }
 
     /// <summary>
     /// Reads until one of <paramref name="patterns"/> matches, or until <paramref name="timeout"/> passes (telnetlib's <c>expect</c>).

@@ -190,3 +190,23 @@ public sealed class TelnetSessionKeepAliveTests : ReactiveTest
         Assert.That(closed?.Error, Is.TypeOf<TimeoutException>());
     }
 }
+
+[TestFixture]
+public sealed class TelnetSessionFastPathTests : ReactiveTest
+{
+    [Test]
+    public void ReadUntilAsync_PromptAlreadyQueued_CompletesSynchronouslyAndKeepsRest()
+    {
+        var scheduler = new TestScheduler();
+        var transport = new ObservableTransport(scheduler.CreateHotObservable(OnNext(10, "a$ b$ c"u8.ToArray())));
+        using var session = new TelnetSession(transport, new TelnetSessionOptions { Scheduler = scheduler }).Start();
+        scheduler.AdvanceTo(20);
+
+        var first = session.ReadUntilAsync("$ "u8.ToArray());
+        var second = session.ReadUntilAsync("$ "u8.ToArray());
+
+        Assert.That(first.IsCompletedSuccessfully && second.IsCompletedSuccessfully, Is.True, "queued prompts need no wait");
+        Assert.That(System.Text.Encoding.ASCII.GetString(first.Result) + "|" + System.Text.Encoding.ASCII.GetString(second.Result), Is.EqualTo("a$ |b$ "));
+        Assert.That(session.BufferedCount, Is.EqualTo(1), "\"c\" stays queued");
+    }
+}
