@@ -35,6 +35,7 @@ public sealed class DeviceConnection : IDisposable
     private readonly SerialDisposable _watch = new();
     private readonly SerialDisposable _retry = new();
     private TelnetSession? _current;
+    private string _lastError = "not connected yet";
     private int _attempts;
     private int _failures;
     private bool _busy;
@@ -74,7 +75,7 @@ public sealed class DeviceConnection : IDisposable
             session = _current;
             if (session is null || session.IsEof)
             {
-                return Observable.Return(Result(number, scheduled, PollStatus.NotConnected, "not connected"));
+                return Observable.Return(Result(number, scheduled, PollStatus.NotConnected, $"not connected ({_lastError})"));
             }
 
             _busy = true;
@@ -217,6 +218,7 @@ public sealed class DeviceConnection : IDisposable
             }
 
             _current = null;
+            _lastError = $"session lost: {state?.Reason}";
         }
 
         session.Dispose();
@@ -235,6 +237,7 @@ public sealed class DeviceConnection : IDisposable
             }
 
             delay = _options.Backoff(++_failures);
+            _lastError = error.Message;
         }
 
         _events.OnNext(new ConnectionEvent(_scheduler.Now, DeviceId, ConnectionEventKind.Failed, attempt, delay, error.Message));
