@@ -11,6 +11,7 @@ public sealed record CommandLine
         Embedded fleet (default): simulated devices on loopback, polled over real Telnet.
           --devices N            number of simulated devices (default 20)
           --seed N               seed for the fleet's rates and faults (default 42)
+          --no-faults            no outages, bursts, slowness or noise: for measuring the poller
 
         A real device instead of the fleet:
           --host H               host to poll (e.g. a busybox telnetd)
@@ -62,6 +63,8 @@ public sealed record CommandLine
 
     public bool NoLive { get; init; }
 
+    public bool NoFaults { get; init; }
+
     public bool Help { get; init; }
 
     public TimeSpan CommandTimeout => TimeSpan.FromSeconds(Timeout ?? Math.Min(Period * 0.8, 30));
@@ -97,6 +100,7 @@ public sealed record CommandLine
                 "--unreachable-after" => result with { UnreachableAfter = Int(1) },
                 "--csv" => result with { CsvPath = Value() },
                 "--no-live" => result with { NoLive = true },
+                "--no-faults" => result with { NoFaults = true },
                 "--help" or "-h" or "-?" => result with { Help = true },
                 _ => throw new FormatException($"Unknown option {name}."),
             };

@@ -55,7 +55,7 @@ if (cli.Host is { } host)
 }
 else
 {
-    var profiles = FleetProfiles.Demo(cli.Devices, cli.Seed, duration, burstTo: (long)(cli.Threshold * 1.5));
+    var profiles = FleetProfiles.Demo(cli.Devices, cli.Seed, duration, burstTo: (long)(cli.Threshold * 1.5), withFaults: !cli.NoFaults);
     var started = Stopwatch.StartNew();
     fleet = LoopbackFleet.Start(profiles, scheduler);
     var loopback = fleet;
@@ -65,6 +65,12 @@ else
 }
 
 var live = Dashboard.CanRunLive(cli.NoLive);
+if (Console.IsOutputRedirected)
+{
+    // Redirected output has no width; Spectre would assume 80 columns and wrap the table.
+    Spectre.Console.AnsiConsole.Profile.Width = 132;
+}
+
 var thresholds = new AlertThresholds(cli.Threshold, cli.UnreachableAfter);
 var dashboard = new Dashboard([.. targets.Select(t => t.Id)]);
 var statistics = new RunStatistics(targets.Count, period);
@@ -119,7 +125,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
     poll period             {period.TotalSeconds:0.###} s
     rounds finished         {summary.Rounds} (every device answered within the period: {summary.RoundsOnTime})
     polls                   {summary.Results} (ok {summary.Ok}, failed {summary.Failed}, skipped {summary.Skipped})
-    poll rate               {summary.AchievedPollsPerSecond:F1} ok polls/s achieved, {summary.RequiredPollsPerSecond:F1}/s needed
+    poll rate               {summary.PollsPerSecond:F1} polls/s made ({summary.AchievedPollsPerSecond:F1} ok), {summary.RequiredPollsPerSecond:F1}/s needed
     latency                 mean {summary.MeanLatency.TotalMilliseconds:F1} ms, max {summary.MaxLatency.TotalMilliseconds:F1} ms, slowest round done after {summary.SlowestRound.TotalMilliseconds:F0} ms
     interval met            {(summary.IntervalMet ? "yes" : "no")}
     alerts                  {dashboard.AlertCount}

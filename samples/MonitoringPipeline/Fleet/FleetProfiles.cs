@@ -24,13 +24,14 @@ public static class FleetProfiles
     /// <summary>
     /// A lively fleet for the console demo: 2 to 4 interfaces per device with rates from 10 kB/s to 2 MB/s, some random
     /// noise, and within <paramref name="runLength"/> a few devices that go down, burst past
-    /// <paramref name="burstTo"/> bytes/s or start counting errors.
+    /// <paramref name="burstTo"/> bytes/s or start counting errors. Without <paramref name="withFaults"/>, only the traffic:
+    /// for measuring what the poller can do.
     /// </summary>
-    public static IReadOnlyList<DeviceProfile> Demo(int count, int seed, TimeSpan runLength, long burstTo)
+    public static IReadOnlyList<DeviceProfile> Demo(int count, int seed, TimeSpan runLength, long burstTo, bool withFaults = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var random = new Random(seed);
-        var noise = new RandomFaults(
+        var noise = !withFaults ? RandomFaults.None : new RandomFaults(
             SlowReplyProbability: 0.05,
             MaxSlowDelay: TimeSpan.FromMilliseconds(300),
             GarbageProbability: 0.05,
@@ -50,7 +51,7 @@ public static class FleetProfiles
             var faults = new List<DeviceFault>();
             var at = TimeSpan.FromTicks((long)(runLength.Ticks * (0.2 + (0.5 * random.NextDouble()))));
             var length = TimeSpan.FromTicks(runLength.Ticks / 4);
-            switch (random.Next(10))
+            switch (withFaults ? random.Next(10) : -1)
             {
                 case 0:
                     faults.Add(new Outage(at, at + length));

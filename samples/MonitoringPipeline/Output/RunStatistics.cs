@@ -75,6 +75,7 @@ public sealed class RunStatistics(int devices, TimeSpan period)
                 MaxLatency: _maxLatency,
                 MeanLatency: ok == 0 ? TimeSpan.Zero : _totalLatency / ok,
                 SlowestRound: complete.Count == 0 ? TimeSpan.Zero : complete.Max(r => r.LastCompleted - r.Scheduled),
+                PollsPerSecond: seconds > 0 ? complete.Sum(r => (long)r.Results) / seconds : 0,
                 AchievedPollsPerSecond: seconds > 0 ? okInComplete / seconds : 0,
                 RequiredPollsPerSecond: devices / period.TotalSeconds);
         }
@@ -90,6 +91,7 @@ public sealed class RunStatistics(int devices, TimeSpan period)
         TimeSpan MaxLatency,
         TimeSpan MeanLatency,
         TimeSpan SlowestRound,
+        double PollsPerSecond,
         double AchievedPollsPerSecond,
         double RequiredPollsPerSecond)
     {
