@@ -79,7 +79,8 @@ var poller = new DevicePoller(targets, sessions, pollerOptions, scheduler);
 var polls = poller.Polls.Publish();
 var statuses = polls.Analyze(thresholds).Publish();
 var csvRows = 0L;
-using var csv = new StreamWriter(cli.CsvPath);
+// Synchronized: a row still on its way from a pool thread must not race the flush at exit.
+using var csv = TextWriter.Synchronized(new StreamWriter(cli.CsvPath));
 using var csvSubscription = statuses.Do(s => csvRows += s.Sampled.Count()).WriteCsv(csv);
 using var dashboardSubscription = statuses.Subscribe(dashboard.Update);
 using var alertSubscription = statuses.Alerts().Subscribe(a => dashboard.OnAlert(a, print: !live));
