@@ -51,7 +51,9 @@ public static class FleetProfiles
             var faults = new List<DeviceFault>();
             var at = TimeSpan.FromTicks((long)(runLength.Ticks * (0.2 + (0.5 * random.NextDouble()))));
             var length = TimeSpan.FromTicks(runLength.Ticks / 4);
-            switch (withFaults ? random.Next(10) : -1)
+            // Drawn either way, so a seed gives the same traffic with and without faults.
+            var pick = random.Next(10);
+            switch (withFaults ? pick : -1)
             {
                 case 0:
                     faults.Add(new Outage(at, at + length));

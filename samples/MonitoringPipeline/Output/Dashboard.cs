@@ -112,7 +112,7 @@ public sealed class Dashboard(IReadOnlyList<string> deviceIds, int maxRows = 25)
                 Rate(status?.TxBytesPerSecond),
                 (status?.Errors ?? 0).ToString(CultureInfo.InvariantCulture),
                 status is null ? "-" : $"{status.Polls - status.Failures - status.Skipped}/{status.Failures}",
-                status?.LastAlert is { } alert ? Markup.Escape($"{alert.Time.ToLocalTime():HH:mm:ss} {alert.Kind} {alert.Interface}") : string.Empty);
+                status?.LastAlert is { } alert ? Markup.Escape($"{alert.Time:HH:mm:ss} {alert.Kind} {alert.Interface}") : string.Empty);
         }
 
         if (rows.Count > maxRows)
