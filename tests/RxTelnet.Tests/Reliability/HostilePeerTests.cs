@@ -76,6 +76,7 @@ public sealed class HostilePeerTests : LeakCheckedTest
         scheduler.Start();
 
         var growth = LiveBytes() - before;
+        TestContext.Out.WriteLine($"64 MiB of unterminated payload; live growth {growth} bytes");
         Assert.That(events.Messages.Select(static m => m.Value.Kind == NotificationKind.OnNext ? m.Value.Value : m.Value.Kind.ToString()), Is.EqualTo(new[]
         {
             "W:SubnegotiationTooLong:24",
@@ -224,6 +225,7 @@ public sealed class HostilePeerTests : LeakCheckedTest
         scheduler.Start();
 
         var growth = LiveBytes() - before;
+        TestContext.Out.WriteLine($"1 GiB offered, {arrivals.Count} chunks received, {generated} generated; live growth {growth} bytes");
         var fitting = limit / chunkSize;
         Assert.That(read.Messages, Has.Count.EqualTo(1));
         Assert.That(arrivals, Has.Count.EqualTo(fitting + 1), "closing the session stopped the source: no chunk past the one that did not fit");
@@ -273,6 +275,7 @@ public sealed class HostilePeerTests : LeakCheckedTest
         }
 
         var growth = LiveBytes() - before;
+        TestContext.Out.WriteLine($"flooder wrote {written} chunks of 64 KiB before it saw the close; live growth {growth} bytes");
         Assert.That(stop, Is.Not.Null, "the flooder learns that the victim closed");
         Assert.That(written, Is.LessThanOrEqualTo((limit / chunkSize) + 2), "the flood ended within a chunk or two of the limit");
         Assert.That(read.Messages.Single().Value.Exception, Is.TypeOf<TelnetBufferLimitExceededException>());
