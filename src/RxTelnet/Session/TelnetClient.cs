@@ -17,7 +17,7 @@ public static class TelnetClient
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is outside 0..65535 or <paramref name="connectTimeout"/> is negative.</exception>
     /// <exception cref="TimeoutException">The connect took longer than <paramref name="connectTimeout"/>.</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The connection was refused or the host is unknown.</exception>
-    public static async Task<TelnetSession> ConnectAsync(
+    public static Task<TelnetSession> ConnectAsync(
         string host,
         int port = SocketTransport.DefaultPort,
         TelnetSessionOptions? options = null,
@@ -25,7 +25,14 @@ public static class TelnetClient
         Action<TelnetSession>? configure = null,
         CancellationToken cancellationToken = default)
     {
-        var transport = await SocketTransport.ConnectAsync(host, port, connectTimeout, cancellationToken).ConfigureAwait(false);
+        // Called outside the async body so that its argument checks throw at once instead of faulting the task.
+        var connecting = SocketTransport.ConnectAsync(host, port, connectTimeout, cancellationToken);
+        return StartAsync(connecting, options, configure);
+    }
+
+    private static async Task<TelnetSession> StartAsync(Task<SocketTransport> connecting, TelnetSessionOptions? options, Action<TelnetSession>? configure)
+    {
+        var transport = await connecting.ConfigureAwait(false);
         var session = new TelnetSession(transport, options);
         try
         {

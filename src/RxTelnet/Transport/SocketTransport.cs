@@ -41,8 +41,9 @@ public sealed class SocketTransport : StreamTransport
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is outside 0..65535, or <paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="TimeoutException">The connect did not complete within <paramref name="timeout"/>.</exception>
     /// <exception cref="SocketException">No address accepted the connection.</exception>
-    public static async Task<SocketTransport> ConnectAsync(string host, int port = DefaultPort, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static Task<SocketTransport> ConnectAsync(string host, int port = DefaultPort, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        // Checked here, not in the async body, so that bad arguments throw at once instead of faulting the task.
         ArgumentException.ThrowIfNullOrEmpty(host);
         if (port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
         {
@@ -55,6 +56,11 @@ public sealed class SocketTransport : StreamTransport
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The connect timeout must not be negative.");
         }
 
+        return ConnectCoreAsync(host, port, limit, cancellationToken);
+    }
+
+    private static async Task<SocketTransport> ConnectCoreAsync(string host, int port, TimeSpan limit, CancellationToken cancellationToken)
+    {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (limit != Timeout.InfiniteTimeSpan)
         {

@@ -48,14 +48,27 @@ public sealed class TlsTransport : StreamTransport
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> or <paramref name="timeout"/> is out of range.</exception>
     /// <exception cref="AuthenticationException">The handshake failed or the certificate was rejected.</exception>
     /// <exception cref="TimeoutException">The connect and handshake took longer than <paramref name="timeout"/>.</exception>
-    public static async Task<TlsTransport> ConnectAsync(
+    public static Task<TlsTransport> ConnectAsync(
         string host,
         int port = DefaultPort,
         RemoteCertificateValidationCallback? validation = null,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
-        var tcp = await SocketTransport.ConnectAsync(host, port, timeout, cancellationToken).ConfigureAwait(false);
+        // Called outside the async body so that its argument checks throw at once instead of faulting the task.
+        var connecting = SocketTransport.ConnectAsync(host, port, timeout, cancellationToken);
+        return AuthenticateAsClientAsync(connecting, host, port, validation, timeout, cancellationToken);
+    }
+
+    private static async Task<TlsTransport> AuthenticateAsClientAsync(
+        Task<SocketTransport> connecting,
+        string host,
+        int port,
+        RemoteCertificateValidationCallback? validation,
+        TimeSpan? timeout,
+        CancellationToken cancellationToken)
+    {
+        var tcp = await connecting.ConfigureAwait(false);
         var socket = tcp.Socket!;
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false, validation);
         try
@@ -88,10 +101,16 @@ public sealed class TlsTransport : StreamTransport
     /// <returns>The transport.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="AuthenticationException">The handshake failed.</exception>
-    public static async Task<TlsTransport> AcceptAsync(Socket socket, X509Certificate2 certificate, CancellationToken cancellationToken = default)
+    public static Task<TlsTransport> AcceptAsync(Socket socket, X509Certificate2 certificate, CancellationToken cancellationToken = default)
     {
+        // Checked here, not in the async body, so that bad arguments throw at once instead of faulting the task.
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(certificate);
+        return AcceptCoreAsync(socket, certificate, cancellationToken);
+    }
+
+    private static async Task<TlsTransport> AcceptCoreAsync(Socket socket, X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         try
         {

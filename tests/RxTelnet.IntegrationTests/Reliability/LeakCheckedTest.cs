@@ -1,0 +1,78 @@
+namespace RxTelnet.IntegrationTests.Reliability;
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using RxTelnet.Protocol;
+
+/// <summary>
+/// Base of the loopback reliability fixtures: fails a test that leaves a faulted task unobserved, and the
+/// fixture if it leaves many more threads than it found (a thread per session would show at once).
+/// </summary>
+public abstract class LeakCheckedTest
+{
+    protected static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private static readonly ConcurrentQueue<Exception> Unobserved = new();
+    private int _threadsAtStart;
+
+    static LeakCheckedTest()
+    {
+        TaskScheduler.UnobservedTaskException += static (_, e) => Unobserved.Enqueue(e.Exception);
+    }
+
+    [OneTimeSetUp]
+    public void CountThreads() => _threadsAtStart = ThreadCount();
+
+    [SetUp]
+    public void ForgetEarlierUnobserved()
+    {
+        // Other fixtures' dropped tasks are theirs: note them, but do not blame this test.
+        foreach (var ex in CollectUnobserved())
+        {
+            TestContext.Out.WriteLine("unobserved before this test (not counted): " + ex.GetBaseException().Message);
+        }
+    }
+
+    [TearDown]
+    public void NoUnobservedTaskException()
+    {
+        var unobserved = CollectUnobserved();
+        Assert.That(unobserved, Is.Empty, "a task faulted and nobody observed its exception:\n" + string.Join("\n", unobserved));
+    }
+
+    private static List<Exception> CollectUnobserved()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var unobserved = new List<Exception>();
+        while (Unobserved.TryDequeue(out var ex))
+        {
+            unobserved.Add(ex);
+        }
+
+        return unobserved;
+    }
+
+    [OneTimeTearDown]
+    public void NoThreadLeftBehind() =>
+        Assert.That(ThreadCount(), Is.LessThanOrEqualTo(_threadsAtStart + 32), "the fixture left threads behind (the thread pool's own growth is allowed for)");
+
+    protected static int ThreadCount()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.Threads.Count;
+    }
+
+    protected static byte[] B(string s) => Encoding.Latin1.GetBytes(s);
+
+    protected static string S(byte[] b) => Encoding.Latin1.GetString(b);
+
+    protected static string Describe(TelnetEvent e) => e.Kind switch
+    {
+        TelnetEventKind.Data => "D:" + Encoding.Latin1.GetString(e.Data.Span),
+        TelnetEventKind.Command => e.Command.ToString(),
+        _ => $"W:{e.Warning.Kind}:{(e.Warning.Option is { } o ? (byte)o : -1)}",
+    };
+}

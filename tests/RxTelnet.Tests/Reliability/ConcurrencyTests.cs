@@ -1,0 +1,251 @@
+namespace RxTelnet.Tests.Reliability;
+
+using System.Reactive.Linq;
+using Microsoft.Reactive.Testing;
+using RxTelnet.Protocol;
+using RxTelnet.Session;
+using RxTelnet.Transport;
+using static RxTelnet.Tests.Reliability.Hostile;
+
+/// <summary>
+/// Concurrency over the in-memory pair: many writers, throwing and slow subscribers, dispose racing with reads.
+/// The loops are bounded and every wait has a deadline; nothing sleeps.
+/// </summary>
+[TestFixture]
+public sealed class ConcurrencyTests : LeakCheckedTest
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Test]
+    public async Task ManyWriters_InMemoryPair_EachWriteArrivesWhole()
+    {
+        const int writers = 8;
+        const int perWriter = 400;
+        var (a, b) = InMemoryTransport.CreatePair();
+        using var sender = new TelnetSession(a).Start();
+        using var receiver = new TelnetSession(b);
+        var log = new RecordLog(writers * perWriter);
+        receiver.Events.Subscribe(log.OnEvent);
+        receiver.Start();
+
+        var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < perWriter; i++)
+            {
+                await sender.SendSubnegotiationAsync(Records.Option, Records.Subnegotiation(w, i));
+                await sender.WriteAsync(Records.Data(w, i));
+            }
+        }));
+        await Task.WhenAll(tasks).WaitAsync(Deadline);
+        await log.Complete.WaitAsync(Deadline);
+
+        log.AssertIntact(writers, perWriter);
+    }
+
+    [Test]
+    public void ThrowingSubscriber_IsDroppedAndReported_OthersAndReadsUnaffected()
+    {
+        var scheduler = new TestScheduler();
+        var incoming = scheduler.CreateHotObservable(
+            OnNext(210, B("one ")),
+            OnNext<byte[]>(220, [Iac, (byte)TelnetVerb.Do, (byte)TelnetOption.Echo]),
+            OnNext(230, B("two $ ")));
+        var transport = new ObservableTransport(incoming);
+        using var session = new TelnetSession(transport, new TelnetSessionOptions { Scheduler = scheduler });
+        var first = new List<string>();
+        var third = new List<string>();
+        var errors = new List<Exception>();
+        var boom = new InvalidOperationException("subscriber bug");
+        session.SubscriberErrors.Subscribe(errors.Add);
+        session.Data.Subscribe(d => first.Add(S(d)));
+        session.Data.Subscribe(_ => throw boom);
+        session.Data.Subscribe(d => third.Add(S(d)));
+        session.Commands.Subscribe(_ => throw new InvalidOperationException("commands subscriber bug"));
+        session.Start();
+        var read = scheduler.CreateObserver<string>();
+        session.ReadUntil(B("$ "), TimeSpan.FromSeconds(1)).Select(S).Subscribe(read);
+
+        scheduler.AdvanceTo(300);
+
+        Assert.That(first, Is.EqualTo(new[] { "one ", "two $ " }), "the subscriber before the faulty one sees everything");
+        Assert.That(third, Is.EqualTo(new[] { "one ", "two $ " }), "the subscriber after the faulty one sees everything");
+        Assert.That(errors, Has.Count.EqualTo(2), "each faulty subscriber is reported once, then dropped");
+        Assert.That(errors[0], Is.SameAs(boom));
+        read.Messages.AssertEqual(OnNext(230, "one two $ "), OnCompleted<string>(230));
+        Assert.That(transport.SentBytes, Is.EqualTo(new byte[] { Iac, (byte)TelnetVerb.Wont, (byte)TelnetOption.Echo }), "negotiation goes on although a Commands subscriber threw");
+        Assert.That(session.CurrentState.Status, Is.EqualTo(TelnetSessionStatus.Open));
+    }
+
+    [Test]
+    public void SlowSubscriber_RunsOnTheReceiveLoop_ObserveOnDecouplesIt()
+    {
+        // Hot streams deliver synchronously on the receive loop: the next chunk is not processed until every
+        // subscriber has returned, so a slow subscriber slows the session. ObserveOn moves the subscriber's work
+        // elsewhere and the session runs ahead. Two chunks arrive back to back; each subscriber notes how much the
+        // session had queued when it ran.
+        var scheduler = new TestScheduler();
+        var elsewhere = new TestScheduler();
+        var incoming = scheduler.CreateHotObservable(OnNext(210, B("login: ")), OnNext(210, B("password")));
+        using var session = new TelnetSession(new ObservableTransport(incoming), new TelnetSessionOptions { Scheduler = scheduler });
+        var inline = new List<int>();
+        var decoupled = new List<int>();
+        session.Data.Subscribe(_ => inline.Add(session.BufferedCount));
+        session.Data.ObserveOn(elsewhere).Subscribe(_ => decoupled.Add(session.BufferedCount));
+        session.Start();
+
+        scheduler.AdvanceTo(300);
+        Assert.That(decoupled, Is.Empty, "the decoupled subscriber has not run yet, and the session did not wait for it");
+        elsewhere.Start();
+
+        Assert.That(inline, Is.EqualTo(new[] { 7, 15 }), "inline: the second chunk waited until the subscriber returned from the first");
+        Assert.That(decoupled, Is.EqualTo(new[] { 15, 15 }), "with ObserveOn the session had taken both chunks before the subscriber ran");
+    }
+
+    [Test]
+    public async Task Dispose_RacingWithReadsAndWrites_OnlyDocumentedOutcomes()
+    {
+        const int iterations = 200;
+        var outcomes = new Dictionary<string, int>();
+        void Count(string what) => outcomes[what] = outcomes.GetValueOrDefault(what) + 1;
+
+        for (var i = 0; i < iterations; i++)
+        {
+            var (a, b) = InMemoryTransport.CreatePair();
+            var client = new TelnetSession(a).Start();
+            using var server = new TelnetSession(b).Start();
+            var read = i % 3 == 0 ? client.ReadSomeAsync() : client.ReadUntilAsync(B("END"));
+            var peerWrite = Task.Run(() => server.WriteAsync(B("partial answer")));
+            var ownWrite = Task.Run(() => client.WriteAsync(B("hello")));
+            var dispose = i % 2 == 0 ? Task.Run(client.Dispose) : Task.Run(async () => await client.DisposeAsync());
+
+            await dispose.WaitAsync(Deadline);
+            Count(await Outcome(read, "read"));
+            Count(await Outcome(ownWrite, "own write"));
+            Count(await Outcome(peerWrite, "peer write"));
+            Count(await Outcome(client.ReadUntilAsync(B("END")), "read after dispose"));
+            Count(await Outcome(client.WriteAsync(B("late")), "write after dispose"));
+        }
+
+        var allowed = new[]
+        {
+            "read: ok", "read: TelnetEofException",
+            "own write: ok", "own write: TelnetClosedException",
+            "peer write: ok", "peer write: TelnetClosedException",
+            "read after dispose: ok", "read after dispose: TelnetEofException",
+            "write after dispose: TelnetClosedException",
+        };
+        TestContext.Out.WriteLine(string.Join("\n", outcomes.OrderBy(static o => o.Key).Select(static o => $"{o.Key} x{o.Value}")));
+        Assert.That(outcomes.Keys, Is.SubsetOf(allowed), "only the documented outcomes");
+        Assert.That(outcomes.Values.Sum(), Is.EqualTo(5 * iterations), "every operation finished before its deadline");
+    }
+
+    private static async Task<string> Outcome(Task task, string what)
+    {
+        try
+        {
+            await task.WaitAsync(Deadline);
+            return what + ": ok";
+        }
+        catch (TimeoutException)
+        {
+            return what + ": HUNG";
+        }
+        catch (Exception ex)
+        {
+            return what + ": " + ex.GetType().Name;
+        }
+    }
+}
+
+/// <summary>Framed records whose integrity the receiver can check: any interleaving of two writes breaks them.</summary>
+internal static class Records
+{
+    public const TelnetOption Option = (TelnetOption)200;
+    public const int DataLength = 16;
+
+    public static byte[] Subnegotiation(int writer, int index) => Body(writer, index, 32);
+
+    public static byte[] Data(int writer, int index) => Body(writer, index, DataLength);
+
+    public static bool IsValid(ReadOnlySpan<byte> record, int length, out int writer, out int index)
+    {
+        writer = record.Length > 0 ? record[0] : -1;
+        index = record.Length > 2 ? (record[1] << 8) | record[2] : -1;
+        return record.Length == length && writer >= 0 && record.SequenceEqual(Body(writer, index, length));
+    }
+
+    private static byte[] Body(int writer, int index, int length)
+    {
+        var b = new byte[length];
+        b[0] = (byte)writer;
+        b[1] = (byte)(index >> 8);
+        b[2] = (byte)index;
+        b[3] = Hostile.Iac; // escaped on the wire: an interleaving inside IAC IAC would show
+        for (var k = 4; k < length; k++)
+        {
+            var v = (byte)((writer * 31) + (index * 7) + k);
+            b[k] = v == 13 ? (byte)14 : v; // no CR: NVT cooking would collapse a CR NUL
+        }
+
+        return b;
+    }
+}
+
+/// <summary>Collects what a receiver got and checks it: whole records, each writer's in order, no warnings.</summary>
+internal sealed class RecordLog(int expectedRecords)
+{
+    private readonly object _gate = new();
+    private readonly List<byte[]> _subnegotiations = [];
+    private readonly List<byte> _data = [];
+    private readonly List<string> _problems = [];
+    private readonly TaskCompletionSource _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Complete => _complete.Task;
+
+    public void OnEvent(TelnetEvent e)
+    {
+        lock (_gate)
+        {
+            switch (e.Kind)
+            {
+                case TelnetEventKind.Data:
+                    _data.AddRange(e.Data.ToArray());
+                    break;
+                case TelnetEventKind.Command when e.Command.IsSubnegotiation && e.Command.Option == Records.Option:
+                    _subnegotiations.Add(e.Command.Payload.ToArray());
+                    break;
+                default:
+                    _problems.Add(e.ToString());
+                    break;
+            }
+
+            if (_subnegotiations.Count == expectedRecords && _data.Count == expectedRecords * Records.DataLength)
+            {
+                _complete.TrySetResult();
+            }
+        }
+    }
+
+    public void AssertIntact(int writers, int perWriter)
+    {
+        lock (_gate)
+        {
+            Assert.That(_problems, Is.Empty, "no warning or stray command: no write was cut by another");
+            Check("subnegotiation", _subnegotiations, 32, writers, perWriter);
+            Check("data record", _data.Chunk(Records.DataLength).ToList(), Records.DataLength, writers, perWriter);
+        }
+    }
+
+    private static void Check(string what, List<byte[]> records, int length, int writers, int perWriter)
+    {
+        var next = new int[writers];
+        foreach (var record in records)
+        {
+            Assert.That(Records.IsValid(record, length, out var w, out var i), Is.True, $"{what} arrived whole: {Convert.ToHexString(record)}");
+            Assert.That(i, Is.EqualTo(next[w]), $"writer {w}'s {what}s arrive in the order written");
+            next[w]++;
+        }
+
+        Assert.That(next, Is.All.EqualTo(perWriter), $"every {what} arrived");
+    }
+}
