@@ -48,7 +48,7 @@ public sealed partial class Telnet
     /// <c>Telnet(host,port): </c>, to <see cref="DebugOutput"/> and <see cref="Logger"/>.
     /// </summary>
     /// <param name="format">The message; a composite format string (<c>{0}</c>) when <paramref name="args"/> are given, used as is otherwise.</param>
-    /// <param name="args">Values to format into <paramref name="format"/> with the invariant culture.</param>
+    /// <param name="args">Values to format into <paramref name="format"/> with the invariant culture; none (or null) prints <paramref name="format"/> as it is.</param>
     /// <exception cref="ArgumentNullException"><paramref name="format"/> is null.</exception>
     /// <exception cref="FormatException"><paramref name="format"/> does not match <paramref name="args"/>.</exception>
     /// <remarks>
@@ -58,7 +58,7 @@ public sealed partial class Telnet
     /// callback is set. Bytes are shown as Python literals. Without a host (an instance built over a transport) the
     /// prefix reads <c>Telnet(None,0): </c>, as Python prints it.
     /// </remarks>
-    public void Msg(string format, params object?[] args)
+    public void Msg(string format, params object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(format);
         if (DebugLevel <= 0)

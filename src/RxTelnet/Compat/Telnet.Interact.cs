@@ -39,11 +39,17 @@ public sealed partial class Telnet
     /// <returns>A task that completes when the interaction ends.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="input"/> or <paramref name="output"/> is null.</exception>
     /// <exception cref="TelnetClosedException">The instance was never connected.</exception>
-    public async Task InteractAsync(TextReader input, TextWriter output, CancellationToken cancellationToken = default)
+    public Task InteractAsync(TextReader input, TextWriter output, CancellationToken cancellationToken = default)
     {
+        // Bad arguments throw here, at the call, not on the returned task.
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         _ = RequireSession();
+        return InteractCoreAsync(input, output, cancellationToken);
+    }
+
+    private async Task InteractCoreAsync(TextReader input, TextWriter output, CancellationToken cancellationToken)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var received = CopyReceivedAsync(output, stop.Token);
 

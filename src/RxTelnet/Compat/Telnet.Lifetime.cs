@@ -38,13 +38,20 @@ public sealed partial class Telnet
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is outside 0..65535 or <paramref name="timeout"/> is negative.</exception>
     /// <exception cref="TimeoutException">The connect took longer than <paramref name="timeout"/>.</exception>
     /// <exception cref="SocketException">The connection was refused or the host is unknown.</exception>
-    public async Task OpenAsync(string host, int port = TelnetPort, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task OpenAsync(string host, int port = TelnetPort, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        // Bad arguments throw here, at the call, not on the returned task.
         ArgumentException.ThrowIfNullOrEmpty(host);
         if (timeout is { } t && t < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The connect timeout must not be negative.");
         }
+
+        return OpenCoreAsync(host, port, timeout, cancellationToken);
+    }
+
+    private async Task OpenCoreAsync(string host, int port, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
 
         if (port == 0)
         {

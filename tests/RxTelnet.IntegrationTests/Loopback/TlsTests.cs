@@ -34,10 +34,19 @@ public sealed class TlsTests
 
     private static async Task GreetAsync(TelnetSession session)
     {
-        await session.WriteTextAsync("secret hello\n$ ");
-        var line = await session.ReadUntilAsync("\r\n"u8.ToArray(), Timeout);
-        await session.WriteRawAsync(line);
-        session.Dispose();
+        using (session)
+        {
+            try
+            {
+                await session.WriteTextAsync("secret hello\n$ ");
+                var line = await session.ReadUntilAsync("\r\n"u8.ToArray(), Timeout);
+                await session.WriteRawAsync(line);
+            }
+            catch (TelnetException)
+            {
+                // The client of the rejection test hangs up during the handshake: nothing to greet.
+            }
+        }
     }
 
     [Test]
