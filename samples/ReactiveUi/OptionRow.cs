@@ -18,7 +18,10 @@ public sealed record OptionRow(TelnetOption Option, bool Local, bool Remote)
         return [.. options.Select(o => new OptionRow(o, states.IsLocalEnabled(o), states.IsRemoteEnabled(o)))];
     }
 
+    /// <summary>The header line that goes above <see cref="ToString"/>'s columns.</summary>
+    public const string Header = "option           local remote";
+
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Option,-16} local {(Local ? "on " : "off")}  remote {(Remote ? "on" : "off")}";
+        $"{Option,-17}{(Local ? "on" : "off"),-6}{(Remote ? "on" : "off")}";
 }

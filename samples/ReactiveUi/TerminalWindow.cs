@@ -78,7 +78,7 @@ public sealed class TerminalWindow : Window
             OutputView.Content = text;
         }));
         _bindings.Add(viewModel.StateText.ObserveOn(ui).Subscribe(state => StateLabel.Text = $"state: {state}"));
-        _bindings.Add(viewModel.Options.ObserveOn(ui).Subscribe(rows => OptionsLabel.Text = string.Join('\n', rows)));
+        _bindings.Add(viewModel.Options.ObserveOn(ui).Subscribe(rows => OptionsLabel.Text = OptionRow.Header + "\n" + string.Join('\n', rows)));
         InputField.Accepting += (_, e) =>
         {
             e.Handled = true;
