@@ -2,8 +2,9 @@
 # Headless check of the ReactiveUi sample: runs the app in a detached tmux pane against the embedded demo
 # server, types the login dialogue and a command as a user would, captures the pane as text and checks it.
 #
-#   samples/ReactiveUi/scripts/headless-check.sh [--no-build] [--capture FILE]
+#   samples/ReactiveUi/scripts/headless-check.sh [--no-build] [--app DLL] [--capture FILE]
 #
+# --app runs an already built RxTelnet.ReactiveUi.dll (the tests pass their own copy) instead of building.
 # Needs tmux (apt-get install tmux) and the .NET SDK. Exit status 0 when the capture shows the version line
 # in the output pane and "state: Open" in the state panel; 1 with the capture printed otherwise.
 set -euo pipefail
@@ -12,11 +13,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 project="$here/../ReactiveUi.csproj"
 build=1
 capture_file=""
+app=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0; shift ;;
         --capture) capture_file="$2"; shift 2 ;;
-        *) echo "usage: $0 [--no-build] [--capture FILE]" >&2; exit 2 ;;
+        --app) app="$2"; build=0; shift 2 ;;
+        *) echo "usage: $0 [--no-build] [--app DLL] [--capture FILE]" >&2; exit 2 ;;
     esac
 done
 
@@ -24,7 +27,7 @@ command -v tmux >/dev/null || { echo "tmux not found (apt-get install tmux)" >&2
 if [[ $build -eq 1 ]]; then
     dotnet build "$project" --nologo -v quiet >/dev/null
 fi
-app="$(dirname "$project")/bin/Debug/net10.0/RxTelnet.ReactiveUi.dll"
+app="${app:-$(dirname "$project")/bin/Debug/net10.0/RxTelnet.ReactiveUi.dll}"
 [[ -f "$app" ]] || { echo "not built: $app" >&2; exit 2; }
 
 session="rxtelnet-ui-$$"
