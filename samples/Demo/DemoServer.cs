@@ -2,6 +2,7 @@ namespace RxTelnet.Samples.Demo;
 
 using System.Net;
 using System.Text;
+using RxTelnet.Negotiation;
 using RxTelnet.Protocol;
 using RxTelnet.Session;
 
@@ -19,7 +20,13 @@ public sealed class DemoServer : IDisposable
     /// <summary>Starts the server on a free loopback port.</summary>
     public DemoServer()
     {
-        _listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        // Character mode and the window size, negotiated properly (RFC 1143) so the options really end up on.
+        _listener = TelnetListener.Start(
+            new IPEndPoint(IPAddress.Loopback, 0),
+            new TelnetSessionOptions
+            {
+                Policy = TelnetOptionPolicy.RefuseAll.AllowLocal(TelnetOption.SuppressGoAhead).AllowRemote(TelnetOption.Naws),
+            });
         _subscription = _listener.Sessions.Subscribe(session => _ = ServeAsync(session));
     }
 
@@ -40,8 +47,8 @@ public sealed class DemoServer : IDisposable
             using (session)
             {
                 // What a typical device asks for: character mode and the window size.
-                await session.SendNegotiationAsync(TelnetVerb.Will, TelnetOption.SuppressGoAhead);
-                await session.SendNegotiationAsync(TelnetVerb.Do, TelnetOption.Naws);
+                session.RequestLocal(TelnetOption.SuppressGoAhead, true).Subscribe();
+                session.RequestRemote(TelnetOption.Naws, true).Subscribe();
                 await session.WriteTextAsync("\nRxTelnet demo device\n\nlogin: ", newline: TelnetNewline.NvtCrLf);
                 var user = await ReadLineAsync(session);
                 await session.WriteTextAsync("Password: ");
