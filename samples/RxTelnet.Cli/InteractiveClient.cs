@@ -147,9 +147,15 @@ public sealed class InteractiveClient
 
             if (line.StartsWith(EscapeChar))
             {
-                // "^]status" runs one command; "^]" alone opens the prompt until continue, close or an empty line.
+                // "^]status" runs one command and goes back; "^]" alone opens the prompt until continue, close or an empty line.
                 var command = line[1..].Trim();
-                var result = command.Length > 0 ? await ExecuteAsync(command, cancellationToken).ConfigureAwait(false) : EscapeResult.Stay;
+                var result = EscapeResult.Stay;
+                if (command.Length > 0)
+                {
+                    result = await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+                    result = result == EscapeResult.Stay ? EscapeResult.Continue : result;
+                }
+
                 while (result == EscapeResult.Stay)
                 {
                     _out.Write("rxtelnet> ");
