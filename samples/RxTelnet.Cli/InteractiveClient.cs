@@ -54,8 +54,11 @@ public sealed class InteractiveClient
     {
         await _terminal.Error.WriteLineAsync($"Connected to {_endpoint}.{NewLine}Escape character is '^]'.").ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var receive = ReceiveAsync(stop.Token);
+        using var raw = _terminal.IsInputTerminal ? _terminal.EnterRawMode() : null;
+        // Input first: key mode switches the terminal to raw mode before anything from the server is shown,
+        // so keys typed in answer to the first prompt are never lost to the mode switch.
         var input = _terminal.IsInputTerminal ? KeysAsync(stop.Token) : LinesAsync(stop.Token);
+        var receive = ReceiveAsync(stop.Token);
         try
         {
             var first = await Task.WhenAny(receive, input).ConfigureAwait(false);
@@ -82,13 +85,21 @@ public sealed class InteractiveClient
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            try
+            if (_terminal.IsInputTerminal)
             {
-                await input.ConfigureAwait(false);
+                // Console.ReadKey cannot be cancelled: leave that thread blocked (it ends with the process).
+                _ = input.ContinueWith(static t => t.Exception, TaskScheduler.Default);
             }
-            catch (OperationCanceledException)
+            else
             {
-                // The input loop was waiting for a key or a line; the connection is over.
+                try
+                {
+                    await input.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The input loop was waiting for a line; the connection is over.
+                }
             }
         }
     }
@@ -185,7 +196,6 @@ public sealed class InteractiveClient
 
     private async Task<InputEnd> KeysAsync(CancellationToken cancellationToken)
     {
-        using var raw = _terminal.EnterRawMode();
         var pending = new StringBuilder();
         while (true)
         {
@@ -195,7 +205,7 @@ public sealed class InteractiveClient
                 return InputEnd.Ended;
             }
 
-            if (key.KeyChar == EscapeChar)
+            if (IsEscape(key))
             {
                 var result = EscapeResult.Stay;
                 _out.Write(NewLine);
@@ -304,6 +314,16 @@ public sealed class InteractiveClient
     private Task<ConsoleKeyInfo?> ReadKeyAsync(CancellationToken cancellationToken) =>
         Task.Run(() => _terminal.ReadKey(cancellationToken), CancellationToken.None);
 
+    /// <summary>
+    /// Whether <paramref name="key"/> is Ctrl-]: the character 0x1D, or as .NET on Unix reports that byte, Control+5
+    /// (the VT convention: Ctrl-2..8 are NUL, ESC, 0x1C..0x1F, DEL).
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <returns>True for the escape key.</returns>
+    public static bool IsEscape(ConsoleKeyInfo key) =>
+        key.KeyChar == EscapeChar
+        || (key.Modifiers.HasFlag(ConsoleModifiers.Control) && key.Key is ConsoleKey.D5 or ConsoleKey.Oem6);
+
     /// <summary>What a key sends: its character, or the VT100/xterm sequence of a special key.</summary>
     /// <param name="key">The key.</param>
     /// <returns>The text to send; empty for keys that send nothing.</returns>
@@ -326,6 +346,8 @@ public sealed class InteractiveClient
         ConsoleKey.F3 => "\x1bOR",
         ConsoleKey.F4 => "\x1bOS",
         _ when key.KeyChar == '\r' => "\n",
+        _ when key.KeyChar == '\0' && key.Modifiers.HasFlag(ConsoleModifiers.Control) && key.Key is >= ConsoleKey.D2 and <= ConsoleKey.D8 =>
+            ((char)(key.Key switch { ConsoleKey.D2 => 0x00, ConsoleKey.D3 => 0x1b, ConsoleKey.D8 => 0x7f, _ => key.Key - ConsoleKey.D4 + 0x1c })).ToString(),
         _ when key.KeyChar != '\0' => key.KeyChar.ToString(),
         _ => string.Empty,
     };

@@ -37,3 +37,29 @@ public sealed class ScriptParserTests
     public void Parse_InvalidLine_FailsNamingFileAndLine(string line, string message) =>
         Assert.That(() => Script.Parse(line, "x"), Throws.TypeOf<ScriptException>().With.Message.StartsWith(message));
 }
+
+[TestFixture]
+public sealed class KeyTests
+{
+    [Test]
+    public void IsEscape_CtrlBracketAsUnixConsolesReportIt_IsTheEscape()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(InteractiveClient.IsEscape(new ConsoleKeyInfo('\0', ConsoleKey.D5, false, false, true)), Is.True);
+            Assert.That(InteractiveClient.IsEscape(new ConsoleKeyInfo('\x1d', 0, false, false, false)), Is.True);
+            Assert.That(InteractiveClient.IsEscape(new ConsoleKeyInfo('5', ConsoleKey.D5, false, false, false)), Is.False);
+        });
+    }
+
+    [TestCase('\0', ConsoleKey.UpArrow, false, "\x1b[A")]
+    [TestCase('\r', ConsoleKey.Enter, false, "\n")]
+    [TestCase('\b', ConsoleKey.Backspace, false, "\x7f")]
+    [TestCase('\x03', ConsoleKey.C, true, "\x03")]
+    [TestCase('\0', ConsoleKey.D6, true, "\x1e")]
+    [TestCase('\0', ConsoleKey.D2, true, "\0")]
+    [TestCase('é', (ConsoleKey)0, false, "é")]
+    [TestCase('\0', ConsoleKey.F12, false, "")]
+    public void KeyText_Key_SendsTheTerminalSequence(char c, ConsoleKey key, bool control, string expected) =>
+        Assert.That(InteractiveClient.KeyText(new ConsoleKeyInfo(c, key, false, false, control)), Is.EqualTo(expected));
+}
