@@ -1,0 +1,26 @@
+namespace RxTelnet.Cli;
+
+/// <summary>What the command line asked for, after validation.</summary>
+public sealed record ClientSettings
+{
+    public required string Host { get; init; }
+
+    public required int Port { get; init; }
+
+    public bool Tls { get; init; }
+
+    public bool Insecure { get; init; }
+
+    public string? LogFile { get; init; }
+
+    public string? ScriptFile { get; init; }
+
+    public bool Demo { get; init; }
+
+    /// <summary>Gets how long a script step waits for its pattern, and how long line mode waits for the server after input ends.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public string Endpoint => $"{Host}:{Port}" + (Tls ? " (TLS)" : string.Empty);
+}
