@@ -5,7 +5,8 @@ using BenchmarkDotNet.Running;
 
 /// <summary>
 /// Runs the benchmarks chosen on the command line, e.g. <c>--filter '*Parser*'</c>; <c>--check-input</c> only builds
-/// and verifies the parser inputs and prints what they hold.
+/// and verifies the parser inputs and prints what they hold; <c>--interleaved [rounds] [d1,d2,...]</c> runs the parser cases
+/// round-robin in one process as a cross-check on noisy machines.
 /// </summary>
 public static class Program
 {
@@ -24,6 +25,14 @@ public static class Program
                     $"{input.ExpectedCooked.Length} cooked bytes: verified"));
             }
 
+            return;
+        }
+
+        if (args is ["--interleaved", ..])
+        {
+            Interleaved.Run(
+                args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30,
+                args.Length > 2 ? [.. args[2].Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture))] : null);
             return;
         }
 

@@ -1,6 +1,10 @@
 namespace RxTelnet.Protocol;
 
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 /// <summary>Where <see cref="TelnetParser"/> stands between two bytes (libtelnet's state names).</summary>
 public enum TelnetParserState
@@ -48,12 +52,18 @@ public sealed class TelnetParser
     private const byte Nul = 0;
     private const byte Dc1 = 0x11;
 
+    /// <summary>How far the data state compares vectors inline before handing a plain run to the library search.</summary>
+    private const int InlineScanBytes = 512;
+
     private static readonly SearchValues<byte> TelnetlibSpecials = SearchValues.Create([Nul, Dc1, Iac]);
 
     private readonly TelnetParserOptions _options;
     private readonly int _maxSb;
     private readonly bool _telnetlib;
     private readonly bool _collapseCrNul;
+    private readonly byte _special1;
+    private readonly byte _special2;
+    private readonly byte _sbSpecial;
 
     private TelnetParserState _state;
     private TelnetVerb _verb;
@@ -75,6 +85,10 @@ public sealed class TelnetParser
         _maxSb = _options.MaxSubnegotiationLength;
         _telnetlib = _options.TelnetlibCooking;
         _collapseCrNul = _options.CollapseCrNul && !_telnetlib;
+
+        // The bytes besides IAC that the data state stops at, for the inline vector scan (IAC again when none).
+        (_special1, _special2) = _telnetlib ? (Nul, Dc1) : _collapseCrNul ? (Nul, Nul) : (Iac, Iac);
+        _sbSpecial = _telnetlib ? Nul : Iac;
     }
 
     /// <summary>Gets the options this parser was created with.</summary>
@@ -198,11 +212,8 @@ public sealed class TelnetParser
         var crBefore = _crPending;
         while (true)
         {
-            var rest = input.Slice(i);
-            var idx = _telnetlib
-                ? rest.IndexOfAny(TelnetlibSpecials)
-                : _collapseCrNul ? rest.IndexOfAny(Iac, Nul) : rest.IndexOf(Iac);
-            if (idx < 0)
+            var p = IndexOfSpecial(input, i);
+            if (p < 0)
             {
                 if (n > runStart)
                 {
@@ -217,7 +228,6 @@ public sealed class TelnetParser
                 return n;
             }
 
-            var p = i + idx;
             if (input[p] != Iac)
             {
                 if (!_telnetlib && !(p > runStart ? input[p - 1] == Cr : crBefore))
@@ -277,11 +287,112 @@ public sealed class TelnetParser
                 continue;
             }
 
-            // SB, or a negotiation whose option byte is in the next chunk: go through the state machine.
+            if (c == (byte)TelnetVerb.Sb && TryParseWholeSubnegotiation(input, p, ref handler) is var next and > 0)
+            {
+                runStart = i = next;
+                crBefore = false;
+                continue;
+            }
+
+            // SB split across chunks or holding escapes, or a negotiation whose option byte is in the next chunk:
+            // go through the state machine.
             _state = TelnetParserState.Iac;
             _crPending = false;
             return p + 1;
         }
+    }
+
+    /// <summary>
+    /// Returns the index of the first byte at or after <paramref name="i"/> that the data state must look at
+    /// (IAC, plus NUL and DC1 as the cooking options require), or -1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int IndexOfSpecial(ReadOnlySpan<byte> input, int i)
+    {
+        var found = ScanInline(input, ref i, _special1, _special2);
+        if (found >= 0)
+        {
+            return found;
+        }
+
+        var rest = input.Slice(i);
+        var idx = _telnetlib
+            ? rest.IndexOfAny(TelnetlibSpecials)
+            : _collapseCrNul ? rest.IndexOfAny(Iac, Nul) : rest.IndexOf(Iac);
+        return idx < 0 ? -1 : i + idx;
+    }
+
+    /// <summary>
+    /// Compares the first few vectors from <paramref name="i"/> with IAC, <paramref name="special1"/> and
+    /// <paramref name="special2"/> inline and returns the index of the first match; when there is none, returns -1
+    /// with <paramref name="i"/> moved past the bytes compared, for the caller to search the rest.
+    /// </summary>
+    /// <remarks>
+    /// IAC sequences are usually close together, so this saves a library call and its set-up per sequence; long plain
+    /// runs are left to the library search, which runs at memory speed.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ScanInline(ReadOnlySpan<byte> input, ref int i, byte special1, byte special2)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var start = ref MemoryMarshal.GetReference(input);
+            var iac = Vector256.Create(Iac);
+            var s1 = Vector256.Create(special1);
+            var s2 = Vector256.Create(special2);
+            var last = Math.Min(input.Length - Vector256<byte>.Count, i + InlineScanBytes);
+            for (; i <= last; i += Vector256<byte>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var mask = (Vector256.Equals(v, iac) | Vector256.Equals(v, s1) | Vector256.Equals(v, s2)).ExtractMostSignificantBits();
+                if (mask != 0)
+                {
+                    return i + BitOperations.TrailingZeroCount(mask);
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Handles <c>IAC SB option payload IAC SE</c> starting at <paramref name="p"/> in one go when all of it lies in
+    /// <paramref name="input"/>, the payload needs no unescaping or dropping and is within the limit: exactly what the
+    /// state machine would report, without the trip through it.
+    /// </summary>
+    /// <returns>The index after <c>IAC SE</c>, or -1 to leave the sequence to the state machine.</returns>
+    private int TryParseWholeSubnegotiation<THandler>(ReadOnlySpan<byte> input, int p, ref THandler handler)
+        where THandler : ITelnetParserHandler
+    {
+        var payloadStart = p + 3;
+        if (payloadStart >= input.Length)
+        {
+            return -1;
+        }
+
+        // The same stop bytes as ParseSbData: IAC, plus NUL and DC1 under telnetlib cooking.
+        var i = payloadStart;
+        var end = ScanInline(input, ref i, _sbSpecial, _telnetlib ? Dc1 : Iac);
+        if (end < 0)
+        {
+            var rest = input.Slice(i);
+            var idx = _telnetlib ? rest.IndexOfAny(TelnetlibSpecials) : rest.IndexOf(Iac);
+            if (idx < 0)
+            {
+                return -1;
+            }
+
+            end = i + idx;
+        }
+
+        var length = end - payloadStart;
+        if (length > _maxSb || end + 1 >= input.Length || input[end] != Iac || input[end + 1] != (byte)TelnetVerb.Se)
+        {
+            return -1;
+        }
+
+        handler.OnSubnegotiation((TelnetOption)input[p + 2], input.Slice(payloadStart, length), payloadStart);
+        return end + 2;
     }
 
     private void ParseIac<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler)
