@@ -119,6 +119,12 @@ public sealed class TelnetParser
             {
                 case TelnetParserState.Data:
                     i = ParseData(input, i, ref handler);
+                    if (_stopRequested)
+                    {
+                        _stopRequested = false;
+                        return i;
+                    }
+
                     break;
 
                 case TelnetParserState.Iac:
@@ -289,6 +295,13 @@ public sealed class TelnetParser
 
             if (c == (byte)TelnetVerb.Sb && TryParseWholeSubnegotiation(input, p, ref handler) is var next and > 0)
             {
+                if (_stopRequested)
+                {
+                    // The handler switches how the rest is read (MCCP2, STARTTLS): Parse hands it back unparsed.
+                    _crPending = false;
+                    return next;
+                }
+
                 runStart = i = next;
                 crBefore = false;
                 continue;
