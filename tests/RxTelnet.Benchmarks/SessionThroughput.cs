@@ -68,7 +68,8 @@ public class SessionThroughput
     public async Task<long> SessionReadUntil()
     {
         var (client, sender) = await ConnectAsync();
-        await using var session = new TelnetSession(new SocketTransport(client)).Start();
+        // No backpressure yet: the session drains the socket into its queue, so give the queue room for the whole run.
+        await using var session = new TelnetSession(new SocketTransport(client), new TelnetSessionOptions { MaxBufferedBytes = 512 * 1024 * 1024 }).Start();
         long read = 0;
         while (read < Total)
         {
