@@ -10,10 +10,18 @@ internal sealed class ParseTelnetOperator(IObservable<byte[]> source, TelnetPars
         return source.Subscribe(sink);
     }
 
-    private sealed class Sink(IObserver<TelnetEvent> observer, TelnetParserOptions options) : IObserver<byte[]>
+    private sealed class Sink : IObserver<byte[]>
     {
-        private readonly TelnetParser _parser = new(options);
-        private Handler _handler = new(observer);
+        private readonly IObserver<TelnetEvent> _observer;
+        private readonly TelnetParser _parser;
+        private EventForwardingHandler _handler;
+
+        public Sink(IObserver<TelnetEvent> observer, TelnetParserOptions options)
+        {
+            _observer = observer;
+            _parser = new TelnetParser(options);
+            _handler = new EventForwardingHandler(observer, _parser);
+        }
 
         public void OnNext(byte[] value)
         {
@@ -26,38 +34,13 @@ internal sealed class ParseTelnetOperator(IObservable<byte[]> source, TelnetPars
         public void OnError(Exception error)
         {
             _parser.Complete(ref _handler);
-            observer.OnError(error);
+            _observer.OnError(error);
         }
 
         public void OnCompleted()
         {
             _parser.Complete(ref _handler);
-            observer.OnCompleted();
+            _observer.OnCompleted();
         }
-    }
-
-    private struct Handler(IObserver<TelnetEvent> observer) : ITelnetParserHandler
-    {
-        public byte[]? Chunk;
-
-        public readonly void OnData(ReadOnlySpan<byte> data, int inputOffset) =>
-            observer.OnNext(TelnetEvent.FromData(new ReadOnlyMemory<byte>(Chunk, inputOffset, data.Length)));
-
-        public readonly void OnCommand(TelnetVerb verb) =>
-            observer.OnNext(TelnetEvent.FromCommand(new TelnetCommand(verb)));
-
-        public readonly void OnNegotiation(TelnetVerb verb, TelnetOption option) =>
-            observer.OnNext(TelnetEvent.FromCommand(new TelnetCommand(verb, option)));
-
-        public readonly void OnSubnegotiation(TelnetOption option, ReadOnlySpan<byte> payload, int inputOffset)
-        {
-            ReadOnlyMemory<byte> memory = inputOffset >= 0
-                ? new ReadOnlyMemory<byte>(Chunk, inputOffset, payload.Length)
-                : payload.ToArray();
-            observer.OnNext(TelnetEvent.FromCommand(new TelnetCommand(TelnetVerb.Sb, option, memory)));
-        }
-
-        public readonly void OnWarning(TelnetWarning warning) =>
-            observer.OnNext(TelnetEvent.FromWarning(warning));
     }
 }

@@ -17,9 +17,8 @@ internal sealed class InboundPipeline : IObserver<byte[]>
     private const int InflateChunkSize = 16 * 1024;
 
     private readonly IObserver<TelnetEvent> _observer;
-    private readonly Func<bool> _acceptCompression;
     private readonly TelnetParser _parser;
-    private Handler _handler;
+    private EventForwardingHandler _handler;
     private ByteFeed? _feed;
     private ZLibStream? _inflater;
     private byte[]? _scratch;
@@ -28,9 +27,10 @@ internal sealed class InboundPipeline : IObserver<byte[]>
     public InboundPipeline(IObserver<TelnetEvent> observer, TelnetParserOptions options, Func<bool> acceptCompression)
     {
         _observer = observer;
-        _acceptCompression = acceptCompression;
         _parser = new TelnetParser(options);
-        _handler = new Handler(observer, _parser, acceptCompression);
+
+        // MCCP2: compression starts with the byte after IAC SB COMPRESS2 IAC SE, when we agreed to it.
+        _handler = new EventForwardingHandler(observer, _parser, option => option == TelnetOption.Compress2 && acceptCompression());
     }
 
     /// <summary>Gets whether the inbound stream is being inflated now.</summary>
@@ -88,12 +88,12 @@ internal sealed class InboundPipeline : IObserver<byte[]>
             _handler.Offset = offset;
             var consumed = _parser.Parse(array.AsSpan(offset), ref _handler);
             _handler.Chunk = null;
-            if (!_handler.CompressionStarts)
+            if (!_handler.Stopped)
             {
                 return;
             }
 
-            _handler.CompressionStarts = false;
+            _handler.Stopped = false;
             offset += consumed;
             if (_inflater is not null)
             {
@@ -159,39 +159,6 @@ internal sealed class InboundPipeline : IObserver<byte[]>
         _inflater?.Dispose();
         _inflater = null;
         _feed = null;
-    }
-
-    private struct Handler(IObserver<TelnetEvent> observer, TelnetParser parser, Func<bool> acceptCompression) : ITelnetParserHandler
-    {
-        public byte[]? Chunk;
-        public int Offset;
-        public bool CompressionStarts;
-
-        public readonly void OnData(ReadOnlySpan<byte> data, int inputOffset) =>
-            observer.OnNext(TelnetEvent.FromData(new ReadOnlyMemory<byte>(Chunk, Offset + inputOffset, data.Length)));
-
-        public readonly void OnCommand(TelnetVerb verb) =>
-            observer.OnNext(TelnetEvent.FromCommand(new TelnetCommand(verb)));
-
-        public readonly void OnNegotiation(TelnetVerb verb, TelnetOption option) =>
-            observer.OnNext(TelnetEvent.FromCommand(new TelnetCommand(verb, option)));
-
-        public void OnSubnegotiation(TelnetOption option, ReadOnlySpan<byte> payload, int inputOffset)
-        {
-            ReadOnlyMemory<byte> memory = inputOffset >= 0
-                ? new ReadOnlyMemory<byte>(Chunk, Offset + inputOffset, payload.Length)
-                : payload.ToArray();
-            observer.OnNext(TelnetEvent.FromCommand(new TelnetCommand(TelnetVerb.Sb, option, memory)));
-            if (option == TelnetOption.Compress2 && acceptCompression())
-            {
-                // MCCP2: compression starts with the byte after this IAC SE.
-                CompressionStarts = true;
-                parser.StopAfterSubnegotiation();
-            }
-        }
-
-        public readonly void OnWarning(TelnetWarning warning) =>
-            observer.OnNext(TelnetEvent.FromWarning(warning));
     }
 
     /// <summary>
