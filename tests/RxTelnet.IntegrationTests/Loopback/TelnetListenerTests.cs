@@ -13,22 +13,24 @@ public sealed class TelnetListenerTests
     private static int OpenFileDescriptors() =>
         Directory.Exists("/proc/self/fd") ? Directory.GetFiles("/proc/self/fd").Length : -1;
 
-    private static TelnetListener StartGreeter(out Func<int> closedCount)
+    /// <summary>Starts a server that greets and closes; <paramref name="allClosed"/> completes once <paramref name="expected"/> of its sessions closed.</summary>
+    private static TelnetListener StartGreeter(int expected, out Task allClosed)
     {
         var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0));
         var closed = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         listener.Sessions.Subscribe(session =>
         {
             session.State.Subscribe(s =>
             {
-                if (s.IsClosed)
+                if (s.IsClosed && Interlocked.Increment(ref closed) == expected)
                 {
-                    Interlocked.Increment(ref closed);
+                    done.TrySetResult();
                 }
             });
             _ = GreetAsync(session);
         });
-        closedCount = () => Volatile.Read(ref closed);
+        allClosed = done.Task;
         return listener;
     }
 
@@ -50,7 +52,7 @@ public sealed class TelnetListenerTests
     [Test]
     public async Task Listener_ThousandSequentialSessions_AllServedNoLeak()
     {
-        using var listener = StartGreeter(out var closed);
+        using var listener = StartGreeter(1001, out var allClosed);
         await VisitAsync(listener.LocalEndPoint.Port); // warm up
         var fdBefore = OpenFileDescriptors();
 
@@ -59,11 +61,11 @@ public sealed class TelnetListenerTests
             Assert.That(await VisitAsync(listener.LocalEndPoint.Port), Is.EqualTo("hello\r\n"), $"session {i}");
         }
 
-        await WaitUntil(() => closed() == 1001);
+        await allClosed.WaitAsync(Timeout);
         Assert.That(listener.AcceptedCount, Is.EqualTo(1001));
         if (fdBefore >= 0)
         {
-            await WaitUntil(() => OpenFileDescriptors() <= fdBefore + 8);
+            // A session closes its transport before it reports Closed, so the sockets are gone by now.
             Assert.That(OpenFileDescriptors(), Is.LessThanOrEqualTo(fdBefore + 8), "sockets of finished sessions are released");
         }
     }
@@ -71,7 +73,7 @@ public sealed class TelnetListenerTests
     [Test]
     public async Task Listener_TwoHundredConcurrentSessions_AllServedNoLeak()
     {
-        using var listener = StartGreeter(out var closed);
+        using var listener = StartGreeter(201, out var allClosed);
         await VisitAsync(listener.LocalEndPoint.Port);
         var fdBefore = OpenFileDescriptors();
 
@@ -79,11 +81,11 @@ public sealed class TelnetListenerTests
         var results = await Task.WhenAll(visits).WaitAsync(Timeout);
 
         Assert.That(results, Has.All.EqualTo("hello\r\n"));
-        await WaitUntil(() => closed() == 201);
+        await allClosed.WaitAsync(Timeout);
         Assert.That(listener.AcceptedCount, Is.EqualTo(201));
         if (fdBefore >= 0)
         {
-            await WaitUntil(() => OpenFileDescriptors() <= fdBefore + 8);
+            // A session closes its transport before it reports Closed, so the sockets are gone by now.
             Assert.That(OpenFileDescriptors(), Is.LessThanOrEqualTo(fdBefore + 8), "sockets of finished sessions are released");
         }
     }
@@ -91,7 +93,7 @@ public sealed class TelnetListenerTests
     [Test]
     public async Task Listener_Dispose_CompletesSessionsStreamAndRefusesConnections()
     {
-        var listener = StartGreeter(out _);
+        var listener = StartGreeter(1, out _);
         var port = listener.LocalEndPoint.Port;
         var completed = new TaskCompletionSource();
         listener.Sessions.Subscribe(_ => { }, () => completed.TrySetResult());
@@ -100,16 +102,5 @@ public sealed class TelnetListenerTests
 
         await completed.Task.WaitAsync(Timeout);
         Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => TelnetClient.ConnectAsync("127.0.0.1", port, connectTimeout: Timeout));
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            // Polling real I/O completion in an integration test; unit tests never wait on the clock.
-            await Task.Yield();
-            await Task.Delay(10);
-        }
     }
 }
