@@ -73,6 +73,31 @@ public sealed class Negotiator
     /// <returns><see langword="true"/> when enabled.</returns>
     public bool IsRemoteEnabled(TelnetOption option) => _states[(byte)option].Remote == OptionQState.Yes;
 
+    /// <summary>
+    /// Forgets every option's state, both sides, without sending anything: after a START-TLS upgrade both peers start
+    /// negotiating afresh over TLS.
+    /// </summary>
+    /// <returns>The options and sides that were enabled before, now off.</returns>
+    public IReadOnlyList<OptionChange> Reset()
+    {
+        var changes = new List<OptionChange>();
+        for (var i = 0; i < _states.Length; i++)
+        {
+            if (_states[i].Local == OptionQState.Yes)
+            {
+                changes.Add(new OptionChange((TelnetOption)i, OptionSide.Local, false));
+            }
+
+            if (_states[i].Remote == OptionQState.Yes)
+            {
+                changes.Add(new OptionChange((TelnetOption)i, OptionSide.Remote, false));
+            }
+        }
+
+        Array.Clear(_states);
+        return changes;
+    }
+
     /// <summary>Handles a WILL, WONT, DO or DONT received from the peer.</summary>
     /// <param name="negotiation">The negotiation command.</param>
     /// <returns>The commands to send, in order: none or one.</returns>

@@ -6,7 +6,10 @@ namespace RxTelnet.Protocol;
 /// </summary>
 /// <param name="observer">Receives the events.</param>
 /// <param name="parser">The parser being driven, so a subnegotiation can stop it.</param>
-/// <param name="stopAfter">Says, for a subnegotiation's option, whether the bytes after its IAC SE must be handed back unparsed (MCCP2); null for never.</param>
+/// <param name="stopAfter">
+/// Says, for a subnegotiation's option, whether the bytes after its IAC SE must be handed back unparsed (MCCP2,
+/// START-TLS); asked after the subnegotiation's event was delivered, so the observer may decide; null for never.
+/// </param>
 internal struct EventForwardingHandler(IObserver<TelnetEvent> observer, TelnetParser parser, Func<TelnetOption, bool>? stopAfter = null) : ITelnetParserHandler
 {
     /// <summary>The array the current input is a part of; owned for good, so events may keep slices of it.</summary>
@@ -17,6 +20,9 @@ internal struct EventForwardingHandler(IObserver<TelnetEvent> observer, TelnetPa
 
     /// <summary>Set when <c>stopAfter</c> stopped the parser; the caller resets it.</summary>
     public bool Stopped;
+
+    /// <summary>The option of the subnegotiation that stopped the parser, when <see cref="Stopped"/> is set.</summary>
+    public TelnetOption StoppedOption;
 
     public readonly void OnData(ReadOnlySpan<byte> data, int inputOffset) =>
         observer.OnNext(TelnetEvent.FromData(new ReadOnlyMemory<byte>(Chunk, Offset + inputOffset, data.Length)));
@@ -36,6 +42,7 @@ internal struct EventForwardingHandler(IObserver<TelnetEvent> observer, TelnetPa
         if (stopAfter is not null && stopAfter(option))
         {
             Stopped = true;
+            StoppedOption = option;
             parser.StopAfterSubnegotiation();
         }
     }

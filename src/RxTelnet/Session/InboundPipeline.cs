@@ -6,7 +6,9 @@ using RxTelnet.Protocol;
 /// <summary>
 /// A session's receive path: the parse operator's work plus MCCP2. Right after <c>IAC SB COMPRESS2 IAC SE</c>
 /// (when the session agreed to COMPRESS2) the rest of the stream is a zlib stream; it is inflated and parsed
-/// until the zlib stream ends, after which the bytes that follow are plain Telnet again.
+/// until the zlib stream ends, after which the bytes that follow are plain Telnet again. START-TLS: right after the
+/// <c>IAC SB START_TLS FOLLOWS IAC SE</c> that the session accepts as the switch point, the rest of the chunk is the
+/// peer's first TLS bytes; it is handed to the session (which gives it to the transport) instead of being parsed.
 /// </summary>
 /// <remarks>
 /// Every array handed to the parser is owned for good (received chunks, or fresh arrays of inflated bytes), so
@@ -24,13 +26,30 @@ internal sealed class InboundPipeline : IObserver<byte[]>
     private byte[]? _scratch;
     private bool _failed;
 
-    public InboundPipeline(IObserver<TelnetEvent> observer, TelnetParserOptions options, Func<bool> acceptCompression)
+    private readonly Action<ReadOnlyMemory<byte>>? _switchToTls;
+
+    public InboundPipeline(
+        IObserver<TelnetEvent> observer,
+        TelnetParserOptions options,
+        Func<bool> acceptCompression,
+        Func<bool>? acceptTlsSwitch = null,
+        Action<ReadOnlyMemory<byte>>? switchToTls = null)
     {
         _observer = observer;
         _parser = new TelnetParser(options);
+        _switchToTls = switchToTls;
 
         // MCCP2: compression starts with the byte after IAC SB COMPRESS2 IAC SE, when we agreed to it.
-        _handler = new EventForwardingHandler(observer, _parser, option => option == TelnetOption.Compress2 && acceptCompression());
+        // START-TLS: TLS starts with the byte after IAC SB START_TLS FOLLOWS IAC SE, when the session says it is the switch point.
+        _handler = new EventForwardingHandler(
+            observer,
+            _parser,
+            option => option switch
+            {
+                TelnetOption.Compress2 => acceptCompression(),
+                TelnetOption.StartTls => _inflater is null && acceptTlsSwitch is not null && acceptTlsSwitch(),
+                _ => false,
+            });
     }
 
     /// <summary>Gets whether the inbound stream is being inflated now.</summary>
@@ -95,6 +114,13 @@ internal sealed class InboundPipeline : IObserver<byte[]>
 
             _handler.Stopped = false;
             offset += consumed;
+            if (_handler.StoppedOption == TelnetOption.StartTls)
+            {
+                // The rest of this chunk is TLS: it belongs to the handshake, not to the parser.
+                _switchToTls!(array.AsMemory(offset));
+                return;
+            }
+
             if (_inflater is not null)
             {
                 // COMPRESS2 inside the compressed stream is meaningless: parse on.

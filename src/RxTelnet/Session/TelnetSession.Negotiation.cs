@@ -10,6 +10,7 @@ using RxTelnet.Internal;
 using RxTelnet.Negotiation;
 using RxTelnet.Options;
 using RxTelnet.Protocol;
+using RxTelnet.Transport;
 
 /// <content>RFC 1143 option negotiation and the option handlers (NAWS, TTYPE, NEW-ENVIRON, CHARSET, STATUS, GMCP, MSSP, COM-PORT).</content>
 public sealed partial class TelnetSession
@@ -149,7 +150,9 @@ public sealed partial class TelnetSession
         {
             if (_negotiator is null)
             {
-                var negotiator = new Negotiator(_options.Policy);
+                var secure = _transport is ITlsUpgradableTransport { IsSecure: true };
+                var negotiator = new Negotiator(EffectivePolicy(secure));
+                _secure = new BehaviorSubject<bool>(secure);
                 _optionStates = new BehaviorSubject<TelnetOptionStates>(TelnetOptionStates.AllOff);
                 _optionChanges = new Broadcast<OptionChange>(_subscriberErrors);
                 _encoding = new BehaviorSubject<Encoding>(_options.Encoding);
@@ -190,6 +193,7 @@ public sealed partial class TelnetSession
         _optionStates?.OnCompleted();
         _optionChanges?.OnCompleted();
         _encoding?.OnCompleted();
+        _secure?.OnCompleted();
         _outcomes.OnCompleted();
     }
 
@@ -304,6 +308,7 @@ public sealed partial class TelnetSession
 
         _optionStates!.OnNext(new TelnetOptionStates(states));
         _optionChanges!.OnNext(change);
+        OnStartTlsChanged(change);
     }
 
     private void OnSubnegotiation(TelnetCommand command)
@@ -334,6 +339,10 @@ public sealed partial class TelnetSession
                         SendLocked(TelnetEncoder.Subnegotiation(TelnetOption.Charset, Charset.EncodeRejected()));
                     }
 
+                    break;
+
+                case TelnetOption.StartTls:
+                    OnStartTlsSubnegotiation(payload);
                     break;
 
                 case TelnetOption.Status when _negotiator!.IsLocalEnabled(TelnetOption.Status) && Status.IsSend(payload):

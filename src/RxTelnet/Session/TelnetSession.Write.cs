@@ -9,6 +9,7 @@ public sealed partial class TelnetSession
     private readonly object _writeGate = new();
     private readonly Queue<WriteItem> _writes = new();
     private bool _writing;
+    private bool _writesHeld;
 
     /// <summary>Sends data with every IAC doubled (telnetlib's <c>write</c>).</summary>
     /// <param name="data">The data.</param>
@@ -77,14 +78,16 @@ public sealed partial class TelnetSession
         Enqueue(TelnetEncoder.Subnegotiation(option, payload.Span), cancellationToken);
 
     /// <summary>Queues wire bytes; the first caller drains inline, so a transport that completes synchronously sends on the caller's stack.</summary>
-    private Task Enqueue(byte[] wire, CancellationToken cancellationToken)
+    private Task Enqueue(byte[] wire, CancellationToken cancellationToken) => Enqueue(wire, holdAfter: false, cancellationToken);
+
+    private Task Enqueue(byte[] wire, bool holdAfter, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled(cancellationToken);
         }
 
-        var item = new WriteItem(wire, cancellationToken);
+        var item = new WriteItem(wire, cancellationToken) { HoldAfter = holdAfter };
         TouchSend();
         lock (_gate)
         {
@@ -97,7 +100,7 @@ public sealed partial class TelnetSession
         lock (_writeGate)
         {
             _writes.Enqueue(item);
-            if (_writing)
+            if (_writing || _writesHeld)
             {
                 return item.Task;
             }
@@ -116,11 +119,14 @@ public sealed partial class TelnetSession
             WriteItem item;
             lock (_writeGate)
             {
-                if (!_writes.TryDequeue(out item!))
+                if (_writesHeld || !_writes.TryDequeue(out item!))
                 {
                     _writing = false;
                     return;
                 }
+
+                // START-TLS: nothing may follow our FOLLOWS in plain text; the rest waits for the upgrade.
+                _writesHeld = item.HoldAfter;
             }
 
             if (item.CancellationToken.IsCancellationRequested)
@@ -144,6 +150,32 @@ public sealed partial class TelnetSession
                 Shutdown(ex is ObjectDisposedException ? TelnetCloseReason.LocalClose : TelnetCloseReason.TransportError, ex is ObjectDisposedException ? null : ex);
             }
         }
+    }
+
+    /// <summary>Stops sending after the write in progress, if any; queued and new writes wait for <see cref="ReleaseWrites"/>.</summary>
+    private void HoldWrites()
+    {
+        lock (_writeGate)
+        {
+            _writesHeld = true;
+        }
+    }
+
+    /// <summary>Sends what was held back, in order.</summary>
+    private void ReleaseWrites()
+    {
+        lock (_writeGate)
+        {
+            _writesHeld = false;
+            if (_writing || _writes.Count == 0)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        _ = DrainWritesAsync();
     }
 
     private void FailQueuedWrites(Exception error)
@@ -182,6 +214,8 @@ public sealed partial class TelnetSession
         public byte[] Wire { get; } = wire;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public bool HoldAfter { get; init; }
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -170,7 +170,9 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         var pipeline = new InboundPipeline(
             Observer.Create<TelnetEvent>(OnEvent, OnTransportError, OnTransportCompleted),
             _options.Parser,
-            () => IsRemoteEnabled(TelnetOption.Compress2));
+            () => IsRemoteEnabled(TelnetOption.Compress2),
+            () => _tlsSwitchPending,
+            SwitchToTls);
         var subscription = _transport.Received
             .Do(_raw.OnNext)
             .Subscribe(pipeline);

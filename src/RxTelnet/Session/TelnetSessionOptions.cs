@@ -5,6 +5,7 @@ using System.Text;
 using RxTelnet.Negotiation;
 using RxTelnet.Options;
 using RxTelnet.Protocol;
+using RxTelnet.Transport;
 
 /// <summary>How a <see cref="TelnetSession"/> parses, buffers and times.</summary>
 public sealed record class TelnetSessionOptions
@@ -126,4 +127,17 @@ public sealed record class TelnetSessionOptions
             ? value
             : throw new ArgumentOutOfRangeException(nameof(NegotiationTimeout), value, "The negotiation timeout must be positive.");
     }
+
+    /// <summary>
+    /// Gets how this session takes part in START-TLS (Telnet option 46, upgrading the open connection to TLS), or
+    /// null (the default) to refuse it. <see cref="StartTlsOptions.Client(string, System.Net.Security.RemoteCertificateValidationCallback?, TimeSpan?)"/>
+    /// agrees to a server's <c>DO START_TLS</c>; <see cref="StartTlsOptions.Server(System.Security.Cryptography.X509Certificates.X509Certificate2, TimeSpan?)"/>
+    /// accepts a client's <c>WILL START_TLS</c>. Either way <see cref="TelnetSession.StartTlsAsync"/> asks for it.
+    /// </summary>
+    /// <remarks>
+    /// This setting alone governs option 46: <see cref="Policy"/>'s entries for it are ignored. It takes effect only
+    /// over a transport that can upgrade (<see cref="ITlsUpgradableTransport"/>: TCP and stream transports), and
+    /// only while the connection is not yet encrypted.
+    /// </remarks>
+    public StartTlsOptions? StartTls { get; init; }
 }

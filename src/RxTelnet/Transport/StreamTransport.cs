@@ -1,6 +1,7 @@
 namespace RxTelnet.Transport;
 
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
@@ -10,18 +11,28 @@ using System.Reactive.Linq;
 /// for TLS, a serial port or an SSH channel.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Receives into a private buffer and emits an exactly sized copy of each read, so no reused buffer ever escapes
 /// (see <see cref="ITelnetTransport"/> on ownership). A read of zero bytes is the end of the stream.
+/// </para>
+/// <para>
+/// It can switch to TLS in place (<see cref="UpgradeToTlsAsync"/>, for START-TLS): the receive loop stops reading
+/// plain bytes at the switch point, wraps the stream in an <see cref="SslStream"/>, and goes on from there.
+/// </para>
 /// </remarks>
-public class StreamTransport : ITelnetTransport
+public class StreamTransport : ITlsUpgradableTransport
 {
     /// <summary>The default size of one read: 16 KiB.</summary>
     public const int DefaultReceiveBufferSize = 16 * 1024;
 
-    private readonly Stream _stream;
+    private readonly Stream _original;
     private readonly bool _ownsStream;
     private readonly int _receiveBufferSize;
     private readonly CancellationTokenSource _closed = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private volatile Stream _stream;
+    private TlsUpgrade? _upgrade;
+    private int _deliveringThread;
     private int _subscribed;
     private int _closedFlag;
 
@@ -42,6 +53,7 @@ public class StreamTransport : ITelnetTransport
 
         ArgumentOutOfRangeException.ThrowIfLessThan(receiveBufferSize, 1);
         _stream = stream;
+        _original = stream;
         _ownsStream = ownsStream;
         _receiveBufferSize = receiveBufferSize;
         Received = Observable.Create<byte[]>(SubscribeReceiver);
@@ -59,15 +71,52 @@ public class StreamTransport : ITelnetTransport
     /// <inheritdoc/>
     public virtual EndPoint? LocalEndPoint => Socket?.LocalEndPoint;
 
-    /// <summary>Gets the stream this transport reads and writes.</summary>
+    /// <inheritdoc/>
+    public bool IsSecure => _stream is SslStream;
+
+    /// <summary>Gets the stream this transport reads and writes now (an <see cref="SslStream"/> after a START-TLS upgrade).</summary>
     protected Stream Stream => _stream;
 
     /// <inheritdoc/>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closedFlag) != 0, this);
-        await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        // The lock only ever waits while a START-TLS handshake owns the stream.
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stream = _stream;
+            await stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task UpgradeToTlsAsync(ReadOnlyMemory<byte> alreadyReceived, ReadOnlyMemory<byte> lastPlainBytes, StartTlsOptions tls, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        if (Volatile.Read(ref _deliveringThread) != Environment.CurrentManagedThreadId)
+        {
+            throw new InvalidOperationException("A TLS upgrade must be started from inside OnNext of the transport's received stream, at the switch point.");
+        }
+
+        if (IsSecure)
+        {
+            throw new InvalidOperationException("The connection is already secured by TLS.");
+        }
+
+        if (_upgrade is not null)
+        {
+            throw new InvalidOperationException("A TLS upgrade is already under way.");
+        }
+
+        _upgrade = new TlsUpgrade(alreadyReceived.ToArray(), lastPlainBytes.ToArray(), tls, cancellationToken);
+        return _upgrade.Completion.Task;
     }
 
     /// <inheritdoc/>
@@ -80,9 +129,16 @@ public class StreamTransport : ITelnetTransport
 
         _closed.Cancel();
         OnClosing();
+        var current = _stream;
+        if (!ReferenceEquals(current, _original))
+        {
+            // The TLS layer added by an upgrade: it leaves the original stream open unless we own it.
+            current.Dispose();
+        }
+
         if (_ownsStream)
         {
-            _stream.Dispose();
+            _original.Dispose();
         }
     }
 
@@ -137,7 +193,21 @@ public class StreamTransport : ITelnetTransport
                 }
 
                 // An exactly sized fresh array: the receiver owns it, our buffer never escapes.
-                observer.OnNext(buffer.AsSpan(0, n).ToArray());
+                Volatile.Write(ref _deliveringThread, Environment.CurrentManagedThreadId);
+                try
+                {
+                    observer.OnNext(buffer.AsSpan(0, n).ToArray());
+                }
+                finally
+                {
+                    Volatile.Write(ref _deliveringThread, 0);
+                }
+
+                if (_upgrade is { } upgrade)
+                {
+                    // The receiver found the switch point in that chunk: no more plain bytes are read.
+                    await UpgradeAsync(upgrade, token).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex) when (IsClosedByUs(ex, token))
@@ -153,7 +223,92 @@ public class StreamTransport : ITelnetTransport
         observer.OnCompleted();
     }
 
+    private async Task UpgradeAsync(TlsUpgrade upgrade, CancellationToken token)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(token, upgrade.CancellationToken);
+        if (upgrade.Options.HandshakeTimeout != Timeout.InfiniteTimeSpan)
+        {
+            limit.CancelAfter(upgrade.Options.HandshakeTimeout);
+        }
+
+        try
+        {
+            await _sendLock.WaitAsync(limit.Token).ConfigureAwait(false);
+            try
+            {
+                var plain = _stream;
+                if (upgrade.LastPlainBytes.Length > 0)
+                {
+                    await plain.WriteAsync(upgrade.LastPlainBytes, limit.Token).ConfigureAwait(false);
+                    await plain.FlushAsync(limit.Token).ConfigureAwait(false);
+                }
+
+                var inner = upgrade.AlreadyReceived.Length > 0 ? new PrefixedStream(upgrade.AlreadyReceived, plain, leaveInnerOpen: true) : plain;
+                var ssl = new SslStream(inner, leaveInnerStreamOpen: true);
+                try
+                {
+                    if (upgrade.Options.ServerOptions is { } server)
+                    {
+                        await ssl.AuthenticateAsServerAsync(server, limit.Token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await ssl.AuthenticateAsClientAsync(upgrade.Options.ClientOptions!, limit.Token).ConfigureAwait(false);
+                    }
+                }
+                catch
+                {
+                    await ssl.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                _stream = ssl;
+                if (Volatile.Read(ref _closedFlag) != 0)
+                {
+                    // Closed while the handshake ran: Close saw the plain stream, so the new layer is ours to drop.
+                    await ssl.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (OperationCanceledException ex) when (!token.IsCancellationRequested && !upgrade.CancellationToken.IsCancellationRequested)
+        {
+            var timeout = new TimeoutException($"The START-TLS handshake took longer than {upgrade.Options.HandshakeTimeout}.", ex);
+            upgrade.Completion.TrySetException(timeout);
+            throw timeout;
+        }
+        catch (Exception ex)
+        {
+            upgrade.Completion.TrySetException(ex);
+            throw;
+        }
+        finally
+        {
+            _upgrade = null;
+        }
+
+        upgrade.Completion.TrySetResult();
+    }
+
     private bool IsClosedByUs(Exception ex, CancellationToken token) =>
         (token.IsCancellationRequested || Volatile.Read(ref _closedFlag) != 0)
         && ex is OperationCanceledException or ObjectDisposedException or IOException or SocketException;
+
+    private sealed class TlsUpgrade(byte[] alreadyReceived, byte[] lastPlainBytes, StartTlsOptions options, CancellationToken cancellationToken)
+    {
+        public byte[] AlreadyReceived { get; } = alreadyReceived;
+
+        public byte[] LastPlainBytes { get; } = lastPlainBytes;
+
+        public StartTlsOptions Options { get; } = options;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        // Not RunContinuationsAsynchronously: a receiver continuing with ExecuteSynchronously runs before the receive
+        // loop reads its first TLS bytes, so it learns that TLS is up before it sees any data that came over it.
+        public TaskCompletionSource Completion { get; } = new();
+    }
 }

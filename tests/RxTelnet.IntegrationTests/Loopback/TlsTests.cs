@@ -2,28 +2,16 @@ namespace RxTelnet.IntegrationTests.Loopback;
 
 using System.Net;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using RxTelnet.Session;
+using RxTelnet.Tests;
 using RxTelnet.Transport;
 
 [TestFixture]
 public sealed class TlsTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    private static X509Certificate2 SelfSigned()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
-    }
 
     private static TelnetListener StartTlsGreeter(X509Certificate2 certificate)
     {
@@ -52,7 +40,7 @@ public sealed class TlsTests
     [Test]
     public async Task Tls_CustomValidationTrustingTheCertificate_TalksTelnet()
     {
-        using var certificate = SelfSigned();
+        using var certificate = TestCertificate.Create();
         using var listener = StartTlsGreeter(certificate);
 
         var transport = await TlsTransport.ConnectAsync(
@@ -74,7 +62,7 @@ public sealed class TlsTests
     [Test]
     public async Task Tls_DefaultValidation_RejectsSelfSignedCertificate()
     {
-        using var certificate = SelfSigned();
+        using var certificate = TestCertificate.Create();
         using var listener = StartTlsGreeter(certificate);
 
         Assert.ThrowsAsync<AuthenticationException>(() => TlsTransport.ConnectAsync("localhost", listener.LocalEndPoint.Port, timeout: Timeout));

@@ -1,0 +1,256 @@
+namespace RxTelnet.Session;
+
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Reactive.Threading.Tasks;
+using RxTelnet.Negotiation;
+using RxTelnet.Protocol;
+using RxTelnet.Transport;
+
+/// <content>
+/// START-TLS (Telnet option 46, the START-TLS Internet-Draft): upgrading an open session to TLS in place.
+/// </content>
+/// <remarks>
+/// The exchange: the TLS server's side says <c>DO START_TLS</c>, the TLS client's side <c>WILL START_TLS</c>; the
+/// server then sends <c>IAC SB START_TLS FOLLOWS IAC SE</c> and sends nothing more in plain text; the client answers
+/// with the same subnegotiation and starts the handshake right after it; the server starts its handshake on
+/// receiving it. Over TLS both sides negotiate afresh: every option is off again, and START-TLS is refused from
+/// then on.
+/// </remarks>
+public sealed partial class TelnetSession
+{
+    private static readonly byte[] FollowsPayload = [1];
+
+    private BehaviorSubject<bool>? _secure;
+    private volatile bool _tlsSwitchPending;
+    private bool _awaitingClientFollows;
+    private volatile bool _tlsUpgrading;
+
+    /// <summary>Gets whether the connection is encrypted: a TLS transport, or after a START-TLS upgrade.</summary>
+    public bool IsSecure => NegotiationState()._secure!.Value;
+
+    /// <summary>Gets whether the connection is encrypted: the current value at once, then <see langword="true"/> when a START-TLS upgrade completes (hot; completes when the session closes).</summary>
+    public IObservable<bool> Secure => NegotiationState()._secure!.AsObservable();
+
+    /// <summary>
+    /// Upgrades the session to TLS with START-TLS (Telnet option 46), taking the part <see cref="TelnetSessionOptions.StartTls"/> gives it.
+    /// </summary>
+    /// <returns>
+    /// One element, then completion: <see langword="true"/> once TLS is established (at once when already secure);
+    /// <see langword="false"/> when the peer refuses START-TLS, or when within <see cref="TelnetSessionOptions.NegotiationTimeout"/>
+    /// (on the session's scheduler) the peer neither refuses nor starts the switch. A handshake, once started, ends
+    /// the read: TLS established, or the session fails with the handshake's error (for example
+    /// <see cref="System.Security.Authentication.AuthenticationException"/> for a rejected certificate), which the
+    /// read reports too.
+    /// </returns>
+    /// <exception cref="InvalidOperationException">
+    /// <see cref="TelnetSessionOptions.StartTls"/> is not set, or the transport cannot upgrade (see <see cref="ITlsUpgradableTransport"/>).
+    /// </exception>
+    /// <remarks>
+    /// Data received before the switch stays queued for reads; writes issued while the switch runs wait for it and
+    /// then go out encrypted. A peer that asks first (the server's <c>DO START_TLS</c>, a client's
+    /// <c>WILL START_TLS</c>) is answered without this call, when <see cref="TelnetSessionOptions.StartTls"/> is set.
+    /// </remarks>
+    public IObservable<bool> StartTls()
+    {
+        var tls = _options.StartTls ?? throw new InvalidOperationException(
+            "Set TelnetSessionOptions.StartTls to take part in START-TLS (StartTlsOptions.Client or StartTlsOptions.Server).");
+        if (_transport is not ITlsUpgradableTransport)
+        {
+            throw new InvalidOperationException($"The transport ({_transport.GetType().Name}) cannot switch to TLS; START-TLS needs an {nameof(ITlsUpgradableTransport)}.");
+        }
+
+        var side = tls.IsServer ? OptionSide.Remote : OptionSide.Local;
+        return Observable.Create<bool>(observer =>
+        {
+            NegotiationState();
+            var finished = 0;
+            var subscriptions = new CompositeDisposable();
+
+            void Finish(bool value, Exception? error = null)
+            {
+                if (Interlocked.Exchange(ref finished, 1) != 0)
+                {
+                    return;
+                }
+
+                subscriptions.Dispose();
+                if (error is not null)
+                {
+                    observer.OnError(error);
+                    return;
+                }
+
+                observer.OnNext(value);
+                observer.OnCompleted();
+            }
+
+            subscriptions.Add(_secure!.Subscribe(
+                secure =>
+                {
+                    if (secure)
+                    {
+                        Finish(true);
+                    }
+                },
+                error => Finish(false, error),
+                () => Finish(false, _fault ?? new TelnetClosedException("The session closed before TLS was established."))));
+            if (Volatile.Read(ref finished) != 0)
+            {
+                return Disposable.Empty;
+            }
+
+            // A refusal (the peer's WONT or DONT) settles it; agreement only means the switch comes next.
+            subscriptions.Add(_outcomes
+                .Where(o => o.Option == TelnetOption.StartTls && o.Side == side && o.After == OptionQState.No)
+                .Subscribe(_ => Finish(false)));
+            subscriptions.Add(_options.Scheduler.Schedule(_options.NegotiationTimeout, () =>
+            {
+                if (!_tlsUpgrading)
+                {
+                    Finish(false);
+                }
+            }));
+            subscriptions.Add(Request(TelnetOption.StartTls, side, true, _options.NegotiationTimeout, _options.Scheduler).Subscribe(_ => { }, _ => { }));
+            return subscriptions;
+        });
+    }
+
+    /// <summary>Upgrades the session to TLS with START-TLS; see <see cref="StartTls"/>.</summary>
+    /// <param name="cancellationToken">Abandons the wait (a switch already under way goes on).</param>
+    /// <returns><see langword="true"/> once TLS is established; <see langword="false"/> when refused or timed out.</returns>
+    /// <exception cref="InvalidOperationException">START-TLS is not configured or the transport cannot upgrade.</exception>
+    public Task<bool> StartTlsAsync(CancellationToken cancellationToken = default) => StartTls().ToTask(cancellationToken);
+
+    /// <summary>The policy the negotiator applies: the configured one, with option 46 decided by <see cref="TelnetSessionOptions.StartTls"/>.</summary>
+    private TelnetOptionPolicy EffectivePolicy(bool secure)
+    {
+        var policy = _options.Policy.RefuseLocal(TelnetOption.StartTls).RefuseRemote(TelnetOption.StartTls);
+        if (secure || _options.StartTls is not { } tls || _transport is not ITlsUpgradableTransport)
+        {
+            return policy;
+        }
+
+        return tls.IsServer ? policy.AllowRemote(TelnetOption.StartTls) : policy.AllowLocal(TelnetOption.StartTls);
+    }
+
+    /// <summary>Called under the negotiation gate when an option changes: the TLS server's side announces the switch once the client agreed.</summary>
+    private void OnStartTlsChanged(OptionChange change)
+    {
+        if (change is { Option: TelnetOption.StartTls, Side: OptionSide.Remote, Enabled: true }
+            && _options.StartTls is { IsServer: true } && !_secure!.Value && !_awaitingClientFollows)
+        {
+            _awaitingClientFollows = true;
+            _ = SendFollowsAndHoldAsync();
+        }
+    }
+
+    /// <summary>Called under the negotiation gate for <c>IAC SB START_TLS ... IAC SE</c>: decides whether it is the switch point.</summary>
+    private void OnStartTlsSubnegotiation(ReadOnlySpan<byte> payload)
+    {
+        if (payload is not [1] || _secure!.Value || _tlsUpgrading)
+        {
+            return;
+        }
+
+        if (_options.StartTls is { IsServer: true })
+        {
+            // The client's FOLLOWS: its handshake starts with the next byte.
+            _tlsSwitchPending = _awaitingClientFollows;
+        }
+        else if (_options.StartTls is not null && _negotiator!.IsLocalEnabled(TelnetOption.StartTls))
+        {
+            // The server's FOLLOWS: we answer with ours as the last plain bytes, then start the handshake.
+            HoldWrites();
+            _tlsSwitchPending = true;
+        }
+    }
+
+    private async Task SendFollowsAndHoldAsync()
+    {
+        // A client that agreed but never answers must not hold our writes for ever.
+        _options.Scheduler.Schedule(_options.NegotiationTimeout, () =>
+        {
+            lock (_negotiationGate)
+            {
+                if (!_awaitingClientFollows || _tlsUpgrading || _tlsSwitchPending)
+                {
+                    return;
+                }
+
+                _awaitingClientFollows = false;
+            }
+
+            ReleaseWrites();
+        });
+        try
+        {
+            await Enqueue(TelnetEncoder.Subnegotiation(TelnetOption.StartTls, FollowsPayload), holdAfter: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TelnetException or IOException)
+        {
+            // The session closed: it reports that through State.
+        }
+    }
+
+    /// <summary>Called by the receive path at the switch point, inside the transport's OnNext, with the rest of the chunk.</summary>
+    private void SwitchToTls(ReadOnlyMemory<byte> alreadyReceived)
+    {
+        _tlsSwitchPending = false;
+        _tlsUpgrading = true;
+        var tls = _options.StartTls!;
+
+        // Everything after the switch point belongs to the new, encrypted session: it negotiates from scratch, and
+        // the state must be clean before the first decrypted byte is parsed.
+        lock (_negotiationGate)
+        {
+            _awaitingClientFollows = false;
+            _negotiator!.Policy = EffectivePolicy(secure: true);
+            foreach (var change in _negotiator.Reset())
+            {
+                OnOptionChanged(change);
+            }
+        }
+
+        var lastPlain = tls.IsServer ? [] : TelnetEncoder.Subnegotiation(TelnetOption.StartTls, FollowsPayload);
+        Task upgrade;
+        try
+        {
+            upgrade = ((ITlsUpgradableTransport)_transport).UpgradeToTlsAsync(alreadyReceived, lastPlain, tls);
+        }
+        catch (InvalidOperationException ex)
+        {
+            Shutdown(TelnetCloseReason.TransportError, ex);
+            return;
+        }
+
+        if (lastPlain.Length > 0)
+        {
+            _rawSent.OnNext(lastPlain);
+        }
+
+        // Synchronously on the thread that completes the upgrade (the transport's receive loop, before it reads the
+        // first TLS bytes): Secure turns true before any data that came over TLS is seen.
+        _ = upgrade.ContinueWith(
+            static (task, state) => ((TelnetSession)state!).OnTlsSwitchCompleted(task),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void OnTlsSwitchCompleted(Task upgrade)
+    {
+        _tlsUpgrading = false;
+        if (upgrade.IsCompletedSuccessfully)
+        {
+            _secure!.OnNext(true);
+        }
+
+        // On failure the transport fails its received stream with the same error, which closes the session and
+        // fails these writes.
+        ReleaseWrites();
+    }
+}

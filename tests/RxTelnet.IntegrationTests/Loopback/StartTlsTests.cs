@@ -1,0 +1,213 @@
+namespace RxTelnet.IntegrationTests.Loopback;
+
+using System.Net;
+using System.Net.Sockets;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Security.Authentication;
+using System.Text;
+using RxTelnet.Session;
+using RxTelnet.Tests;
+using RxTelnet.Transport;
+
+/// <summary>
+/// START-TLS over real loopback sockets: a plain Telnet connection upgraded to TLS in place, between our client and
+/// our listener, through a relay that records what actually crossed the wire.
+/// </summary>
+[TestFixture]
+public sealed class StartTlsTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static StartTlsOptions TrustingClient() => StartTlsOptions.Client(
+        "localhost",
+        (_, cert, _, _) => cert is not null && cert.GetCertHashString() == TestCertificate.Value.GetCertHashString());
+
+    private static TelnetListener StartServer(StartTlsOptions? tls)
+    {
+        var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0), new TelnetSessionOptions { StartTls = tls });
+        listener.Sessions.Subscribe(session => _ = ServeAsync(session));
+        return listener;
+    }
+
+    private static async Task ServeAsync(TelnetSession session)
+    {
+        using (session)
+        {
+            try
+            {
+                await session.WriteTextAsync("plain banner\n");
+                var secured = session.Options.StartTls is not null && await session.StartTlsAsync();
+                await session.WriteTextAsync(secured ? "secret prompt\n$ " : "still plain\n$ ");
+                var line = await session.ReadUntilAsync("\r\n"u8.ToArray(), Timeout);
+                await session.WriteRawAsync((byte[])[.. "echo: "u8, .. line]);
+            }
+            catch (Exception ex) when (ex is TelnetException or AuthenticationException or IOException)
+            {
+                // The rejection test's client hangs up during the handshake.
+            }
+        }
+    }
+
+    [Test]
+    public async Task StartTls_ClientAndListener_UpgradeInPlaceAndNothingAfterTheSwitchCrossesTheWireInPlainText()
+    {
+        using var listener = StartServer(StartTlsOptions.Server(TestCertificate.Value));
+        await using var relay = await Relay.StartAsync(listener.LocalEndPoint);
+        await using var session = new TelnetSession(
+            await SocketTransport.ConnectAsync("127.0.0.1", relay.Port, Timeout),
+            new TelnetSessionOptions { StartTls = TrustingClient() }).Start();
+        var secure = session.Secure.Replay();
+        using var connection = secure.Connect();
+
+        var banner = await session.ReadUntilAsync("\r\n"u8.ToArray(), Timeout);
+        var prompt = await session.ReadUntilAsync("$ "u8.ToArray(), Timeout);
+        await session.WriteTextAsync("classified\n");
+        var echo = await session.ReadUntilAsync("\r\n"u8.ToArray(), Timeout);
+
+        Assert.That(Encoding.ASCII.GetString(banner), Is.EqualTo("plain banner\r\n"));
+        Assert.That(Encoding.ASCII.GetString(prompt), Is.EqualTo("secret prompt\r\n$ "), "the server saw START-TLS succeed");
+        Assert.That(Encoding.ASCII.GetString(echo), Is.EqualTo("echo: classified\r\n"));
+        Assert.That(session.IsSecure, Is.True);
+        Assert.That(((ITlsUpgradableTransport)session.Transport).IsSecure, Is.True);
+        Assert.That(await secure.Take(2).ToArray(), Is.EqualTo(new[] { false, true }));
+
+        var toClient = Encoding.Latin1.GetString(relay.ToClient);
+        var toServer = Encoding.Latin1.GetString(relay.ToServer);
+        Assert.That(toClient, Does.StartWith("plain banner\r\n\xFF\xFD\x2E"), "banner and DO START_TLS in plain text");
+        Assert.That(toClient, Does.Contain("\xFF\xFA\x2E\x01\xFF\xF0"), "the server's FOLLOWS");
+        Assert.That(toServer, Does.Contain("\xFF\xFB\x2E"), "WILL START_TLS");
+        Assert.That(toServer, Does.Contain("\xFF\xFA\x2E\x01\xFF\xF0\x16\x03"), "the client's FOLLOWS, then at once a TLS handshake record");
+        Assert.That(toClient, Does.Not.Contain("secret"), "nothing after the switch is readable on the wire");
+        Assert.That(toServer, Does.Not.Contain("classified"));
+        Assert.That(toClient, Does.Not.Contain("echo"));
+    }
+
+    [Test]
+    public async Task StartTls_DefaultCertificateRules_RejectSelfSignedAndCloseTheSession()
+    {
+        using var listener = StartServer(StartTlsOptions.Server(TestCertificate.Value));
+        await using var session = new TelnetSession(
+            await SocketTransport.ConnectAsync("127.0.0.1", listener.LocalEndPoint.Port, Timeout),
+            new TelnetSessionOptions { StartTls = StartTlsOptions.Client("localhost") }).Start();
+
+        await session.ReadUntilAsync("\r\n"u8.ToArray(), Timeout);
+        var closed = session.State.LastAsync().ToTask();
+
+        Assert.ThrowsAsync<AuthenticationException>(() => session.StartTlsAsync().WaitAsync(Timeout));
+        var state = await closed.WaitAsync(Timeout);
+        Assert.That(state.Reason, Is.EqualTo(TelnetCloseReason.TransportError));
+        Assert.That(state.Error, Is.InstanceOf<AuthenticationException>());
+    }
+
+    [Test]
+    public async Task StartTls_ServerWithoutTls_RefusesAndTheSessionGoesOnInPlainText()
+    {
+        using var listener = StartServer(tls: null);
+        await using var session = new TelnetSession(
+            await SocketTransport.ConnectAsync("127.0.0.1", listener.LocalEndPoint.Port, Timeout),
+            new TelnetSessionOptions { StartTls = TrustingClient() }).Start();
+
+        await session.ReadUntilAsync("\r\n"u8.ToArray(), Timeout);
+        var upgraded = await session.StartTlsAsync().WaitAsync(Timeout);
+        var prompt = await session.ReadUntilAsync("$ "u8.ToArray(), Timeout);
+
+        Assert.That(upgraded, Is.False, "the listener answered DONT START_TLS");
+        Assert.That(session.IsSecure, Is.False);
+        Assert.That(Encoding.ASCII.GetString(prompt), Is.EqualTo("still plain\r\n$ "));
+    }
+
+    /// <summary>A TCP relay that forwards both directions and records every byte.</summary>
+    private sealed class Relay : IAsyncDisposable
+    {
+        private readonly Socket _listener;
+        private readonly MemoryStream _toClient = new();
+        private readonly MemoryStream _toServer = new();
+        private readonly CancellationTokenSource _stop = new();
+        private Task _run = Task.CompletedTask;
+
+        private Relay(Socket listener) => _listener = listener;
+
+        public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+
+        public byte[] ToClient
+        {
+            get
+            {
+                lock (_toClient)
+                {
+                    return _toClient.ToArray();
+                }
+            }
+        }
+
+        public byte[] ToServer
+        {
+            get
+            {
+                lock (_toServer)
+                {
+                    return _toServer.ToArray();
+                }
+            }
+        }
+
+        public static Task<Relay> StartAsync(IPEndPoint target)
+        {
+            var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(1);
+            var relay = new Relay(listener);
+            relay._run = relay.RunAsync(target);
+            return Task.FromResult(relay);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            _listener.Dispose();
+            try
+            {
+                await _run.WaitAsync(Timeout);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+            }
+
+            _stop.Dispose();
+        }
+
+        private static async Task PumpAsync(Socket from, Socket to, MemoryStream record, CancellationToken token)
+        {
+            var buffer = new byte[16 * 1024];
+            try
+            {
+                int n;
+                while ((n = await from.ReceiveAsync(buffer, SocketFlags.None, token)) > 0)
+                {
+                    lock (record)
+                    {
+                        record.Write(buffer, 0, n);
+                    }
+
+                    await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, token);
+                }
+
+                to.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+            }
+        }
+
+        private async Task RunAsync(IPEndPoint target)
+        {
+            using var client = await _listener.AcceptAsync(_stop.Token);
+            using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await server.ConnectAsync(target, _stop.Token);
+            await Task.WhenAll(
+                PumpAsync(client, server, _toServer, _stop.Token),
+                PumpAsync(server, client, _toClient, _stop.Token));
+        }
+    }
+}
