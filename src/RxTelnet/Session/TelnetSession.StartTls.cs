@@ -248,6 +248,12 @@ public sealed partial class TelnetSession
         {
             _secure!.OnNext(true);
         }
+        else
+        {
+            // Observed here (the error reaches the application through the closing session), so the failed
+            // task never surfaces later as an UnobservedTaskException.
+            _ = upgrade.Exception;
+        }
 
         // On failure the transport fails its received stream with the same error, which closes the session and
         // fails these writes.

@@ -2,7 +2,7 @@ namespace RxTelnet.Tests.Session;
 
 using System.Net;
 using System.Net.Sockets;
-using System.Reactive.Disposables;
+using System.Runtime.CompilerServices;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Text;
@@ -276,6 +276,16 @@ public sealed class StartTlsTests : ReactiveTest
     }
 
     [Test]
+    public void HandshakeFails_LeavesNoUnobservedTaskException()
+    {
+        UnobservedTasks.ForgetEarlier();
+
+        FailHandshakeAndDropEverything();
+
+        UnobservedTasks.AssertNone();
+    }
+
+    [Test]
     public void StartTls_WithoutOptionsOrUpgradableTransport_ThrowsNamingWhatIsMissing()
     {
         using var plain = new TelnetSession(new UpgradableTransport());
@@ -320,6 +330,15 @@ public sealed class StartTlsTests : ReactiveTest
         Assert.That(() => StartTlsOptions.Client("h", handshakeTimeout: TimeSpan.Zero), Throws.InstanceOf<ArgumentOutOfRangeException>());
         using var noKey = TestCertificate.WithoutPrivateKey();
         Assert.That(() => StartTlsOptions.Server(noKey), Throws.ArgumentException.With.Message.Contains("private key"));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FailHandshakeAndDropEverything()
+    {
+        var transport = new UpgradableTransport();
+        using var session = Session(transport, new TestScheduler(), AsClient);
+        transport.Receive([Iac, Do, StartTls, .. FollowsWire]);
+        transport.Upgrades[0].Fail(new System.Security.Authentication.AuthenticationException("bad certificate"));
     }
 
     /// <summary>A transport double: received chunks are pushed by the test; upgrades are recorded and completed by it.</summary>
