@@ -1,9 +1,9 @@
 namespace RxTelnet.IntegrationTests.Reliability;
 
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using RxTelnet.Protocol;
+using RxTelnet.Tests;
 
 /// <summary>
 /// Base of the loopback reliability fixtures: fails a test that leaves a faulted task unobserved, and the
@@ -13,47 +13,16 @@ public abstract class LeakCheckedTest
 {
     protected static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private static readonly ConcurrentQueue<Exception> Unobserved = new();
     private int _threadsAtStart;
-
-    static LeakCheckedTest()
-    {
-        TaskScheduler.UnobservedTaskException += static (_, e) => Unobserved.Enqueue(e.Exception);
-    }
 
     [OneTimeSetUp]
     public void CountThreads() => _threadsAtStart = ThreadCount();
 
     [SetUp]
-    public void ForgetEarlierUnobserved()
-    {
-        // Other fixtures' dropped tasks are theirs: note them, but do not blame this test.
-        foreach (var ex in CollectUnobserved())
-        {
-            TestContext.Out.WriteLine("unobserved before this test (not counted): " + ex.GetBaseException().Message);
-        }
-    }
+    public void ForgetEarlierUnobserved() => UnobservedTasks.ForgetEarlier(); // other fixtures' dropped tasks are theirs
 
     [TearDown]
-    public void NoUnobservedTaskException()
-    {
-        var unobserved = CollectUnobserved();
-        Assert.That(unobserved, Is.Empty, "a task faulted and nobody observed its exception:\n" + string.Join("\n", unobserved));
-    }
-
-    private static List<Exception> CollectUnobserved()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var unobserved = new List<Exception>();
-        while (Unobserved.TryDequeue(out var ex))
-        {
-            unobserved.Add(ex);
-        }
-
-        return unobserved;
-    }
+    public void NoUnobservedTaskException() => UnobservedTasks.AssertNone();
 
     [OneTimeTearDown]
     public void NoThreadLeftBehind() =>

@@ -2,6 +2,7 @@ namespace RxTelnet.IntegrationTests.Reliability;
 
 using System.Net;
 using RxTelnet.Session;
+using RxTelnet.Tests;
 
 /// <summary>Bounded concurrency loops over loopback TCP (a few seconds in all).</summary>
 [TestFixture]

@@ -1,6 +1,5 @@
 namespace RxTelnet.Tests.Reliability;
 
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Reactive.Testing;
 
@@ -10,44 +9,11 @@ using Microsoft.Reactive.Testing;
 /// </summary>
 public abstract class LeakCheckedTest : ReactiveTest
 {
-    private static readonly ConcurrentQueue<Exception> Unobserved = new();
-
-    static LeakCheckedTest()
-    {
-        TaskScheduler.UnobservedTaskException += static (_, e) => Unobserved.Enqueue(e.Exception);
-    }
-
     [SetUp]
-    public void ForgetEarlierUnobserved()
-    {
-        // Other fixtures' dropped tasks are theirs: note them, but do not blame this test.
-        foreach (var ex in CollectUnobserved())
-        {
-            TestContext.Out.WriteLine("unobserved before this test (not counted): " + ex.GetBaseException().Message);
-        }
-    }
+    public void ForgetEarlierUnobserved() => UnobservedTasks.ForgetEarlier(); // other fixtures' dropped tasks are theirs
 
     [TearDown]
-    public void NoUnobservedTaskException()
-    {
-        var unobserved = CollectUnobserved();
-        Assert.That(unobserved, Is.Empty, "a task faulted and nobody observed its exception:\n" + string.Join("\n", unobserved));
-    }
-
-    /// <summary>Runs finalizers (which raise UnobservedTaskException for dropped faulted tasks) and drains what they reported.</summary>
-    protected static List<Exception> CollectUnobserved()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var list = new List<Exception>();
-        while (Unobserved.TryDequeue(out var ex))
-        {
-            list.Add(ex);
-        }
-
-        return list;
-    }
+    public void NoUnobservedTaskException() => UnobservedTasks.AssertNone();
 
     /// <summary>Bytes allocated and still reachable, after a full collection.</summary>
     protected static long LiveBytes() => GC.GetTotalMemory(forceFullCollection: true);
@@ -62,7 +28,7 @@ public sealed class LeakCheckSelfTests : LeakCheckedTest
     {
         DropFaultedTask();
 
-        var seen = CollectUnobserved();
+        var seen = UnobservedTasks.Collect();
 
         Assert.That(seen.SelectMany(static e => ((AggregateException)e).InnerExceptions).OfType<InvalidProgramException>().Count(), Is.EqualTo(1), "the dropped task's exception reaches UnobservedTaskException once it is collected");
     }
