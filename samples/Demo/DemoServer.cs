@@ -5,6 +5,7 @@ using System.Text;
 using RxTelnet.Negotiation;
 using RxTelnet.Protocol;
 using RxTelnet.Session;
+using RxTelnet.Transport;
 
 /// <summary>
 /// A small embedded Telnet server for the demo: asks for a few options, shows a login dialogue and
@@ -18,7 +19,8 @@ public sealed class DemoServer : IDisposable
     private long _requests;
 
     /// <summary>Starts the server on a free loopback port.</summary>
-    public DemoServer()
+    /// <param name="startTls">START-TLS server settings (a certificate) to accept clients that ask to upgrade; null for plain Telnet only.</param>
+    public DemoServer(StartTlsOptions? startTls = null)
     {
         // Character mode and the window size, negotiated properly (RFC 1143) so the options really end up on.
         _listener = TelnetListener.Start(
@@ -26,6 +28,7 @@ public sealed class DemoServer : IDisposable
             new TelnetSessionOptions
             {
                 Policy = TelnetOptionPolicy.RefuseAll.AllowLocal(TelnetOption.SuppressGoAhead).AllowRemote(TelnetOption.Naws),
+                StartTls = startTls,
             });
         _subscription = _listener.Sessions.Subscribe(session => _ = ServeAsync(session));
     }

@@ -58,9 +58,13 @@ public static class Cli
             CustomParser = ParsePort,
         };
         var tls = new Option<bool>("--tls") { Description = "Telnet over TLS (telnets, port 992 by default)." };
+        var startTls = new Option<bool>("--starttls")
+        {
+            Description = "Connect in plain text, then upgrade to TLS with the START-TLS option (46) before anything is read; fail if the server refuses (no silent fallback to plain text).",
+        };
         var insecure = new Option<bool>("--insecure")
         {
-            Description = "With --tls, accept any certificate (self-signed, expired, wrong name). For lab gear only: it gives up protection against impostors.",
+            Description = "With --tls or --starttls, accept any certificate (self-signed, expired, wrong name). For lab gear only: it gives up protection against impostors.",
         };
         var log = new Option<FileInfo?>("--log") { Description = "Write a trace of both directions (time, hex, printable text, commands) to FILE.", HelpName = "FILE" };
         var script = new Option<FileInfo?>("--script")
@@ -89,7 +93,7 @@ public static class Cli
             "rxtelnet",
             "rxtelnet: an interactive Telnet client built on RxTelnet. Ctrl-] opens the rxtelnet> prompt (close, status, send ayt|brk|nop, continue).")
         {
-            host, port, tls, insecure, log, script, demo, timeout, connectTimeout, new HelpOption(), new VersionOption(),
+            host, port, tls, startTls, insecure, log, script, demo, timeout, connectTimeout, new HelpOption(), new VersionOption(),
         };
         root.Validators.Add(r =>
         {
@@ -107,9 +111,18 @@ public static class Cli
                 r.AddError("Missing HOST (or use --demo).");
             }
 
-            if (r.GetValue(insecure) && !r.GetValue(tls))
+            if (r.GetValue(tls) && r.GetValue(startTls))
             {
-                r.AddError("--insecure only applies with --tls.");
+                r.AddError("--tls and --starttls exclude each other: --tls starts in TLS, --starttls upgrades a plain connection.");
+            }
+            else if (isDemo && r.GetValue(startTls))
+            {
+                r.AddError("--demo serves plain Telnet: --starttls cannot be used with it.");
+            }
+
+            if (r.GetValue(insecure) && !r.GetValue(tls) && !r.GetValue(startTls))
+            {
+                r.AddError("--insecure only applies with --tls or --starttls.");
             }
         });
 
@@ -121,6 +134,7 @@ public static class Cli
                 Host = parse.GetValue(host) ?? "127.0.0.1",
                 Port = parse.GetValue(port) ?? (isTls ? TlsTransport.DefaultPort : SocketTransport.DefaultPort),
                 Tls = isTls,
+                StartTls = parse.GetValue(startTls),
                 Insecure = parse.GetValue(insecure),
                 LogFile = parse.GetValue(log)?.FullName,
                 ScriptFile = parse.GetValue(script)?.FullName,

@@ -9,6 +9,9 @@ public sealed record ClientSettings
 
     public bool Tls { get; init; }
 
+    /// <summary>Gets whether to upgrade the plain connection with START-TLS (option 46) right after connecting.</summary>
+    public bool StartTls { get; init; }
+
     public bool Insecure { get; init; }
 
     public string? LogFile { get; init; }
@@ -22,5 +25,5 @@ public sealed record ClientSettings
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    public string Endpoint => $"{Host}:{Port}" + (Tls ? " (TLS)" : string.Empty);
+    public string Endpoint => $"{Host}:{Port}" + (Tls ? " (TLS)" : StartTls ? " (START-TLS)" : string.Empty);
 }

@@ -1,6 +1,7 @@
 namespace RxTelnet.Cli;
 
 using System.Reactive.Concurrency;
+using System.Security.Authentication;
 using System.Reactive.Linq;
 using System.Text;
 using RxTelnet.Negotiation;
@@ -54,7 +55,10 @@ public static class SessionFactory
         };
     }
 
-    /// <summary>Connects over TCP or TLS and starts the session, calling <paramref name="configure"/> before the first byte is read.</summary>
+    /// <summary>
+    /// Connects over TCP or TLS and starts the session, calling <paramref name="configure"/> before the first byte is
+    /// read; with <see cref="ClientSettings.StartTls"/>, upgrades to TLS before returning.
+    /// </summary>
     /// <param name="settings">Where to connect and how.</param>
     /// <param name="options">Session options.</param>
     /// <param name="configure">Subscribes to the hot streams before receiving starts.</param>
@@ -74,17 +78,31 @@ public static class SessionFactory
                 settings.ConnectTimeout,
                 cancellationToken).ConfigureAwait(false)
             : await SocketTransport.ConnectAsync(settings.Host, settings.Port, settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        if (settings.StartTls)
+        {
+            options = options with
+            {
+                StartTls = StartTlsOptions.Client(settings.Host, settings.Insecure ? static (_, _, _, _) => true : null, settings.ConnectTimeout),
+            };
+        }
+
         var session = new TelnetSession(transport, options);
         try
         {
             configure?.Invoke(session);
+            session.Start();
+            if (settings.StartTls && !await session.StartTlsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Asked for TLS: going on in plain text would be a silent downgrade.
+                throw new AuthenticationException("the server refused START-TLS (option 46); not continuing in plain text");
+            }
         }
         catch
         {
-            session.Dispose();
+            await session.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
-        return session.Start();
+        return session;
     }
 }

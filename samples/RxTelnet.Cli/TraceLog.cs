@@ -40,6 +40,7 @@ public sealed class TraceLog : IDisposable
         _subscriptions.Add(session.Events.Subscribe(e => Event('<', e)));
         // What we send is parsed again here so that the trace names our commands as it names the server's.
         _subscriptions.Add(session.RawSent.Do(chunk => Chunk('>', "sent", chunk)).ParseTelnet().Subscribe(e => Event('>', e)));
+        _subscriptions.Add(session.Secure.Where(static secure => secure).Subscribe(_ => Note("the connection is encrypted (TLS)")));
         _subscriptions.Add(session.State.Subscribe(s => Line($"-- state {s.Status}{(s.IsClosed ? $" ({s.Reason})" : string.Empty)}")));
     }
 

@@ -11,7 +11,9 @@ public sealed class ArgumentTests
     [TestCase(new[] { "localhost", "--connect-timeout", "0" }, "Invalid --connect-timeout '0'")]
     [TestCase(new string[0], "Missing HOST (or use --demo).")]
     [TestCase(new[] { "--demo", "localhost" }, "--demo connects to the embedded server: give no HOST.")]
-    [TestCase(new[] { "localhost", "--insecure" }, "--insecure only applies with --tls.")]
+    [TestCase(new[] { "localhost", "--insecure" }, "--insecure only applies with --tls or --starttls.")]
+    [TestCase(new[] { "localhost", "--tls", "--starttls" }, "--tls and --starttls exclude each other")]
+    [TestCase(new[] { "--demo", "--starttls" }, "--demo serves plain Telnet: --starttls cannot be used with it.")]
     [TestCase(new[] { "localhost", "--bogus" }, "--bogus")]
     public async Task Invalid_ExitsNonZeroNamingTheValue(string[] args, string message)
     {
@@ -38,7 +40,7 @@ public sealed class ArgumentTests
         {
             Assert.That(code, Is.Zero);
             Assert.That(terminal.Output.Text, Does.Contain("rxtelnet [<HOST> [<PORT>]] [options]"));
-            foreach (var option in new[] { "--tls", "--insecure", "--log", "--script", "--demo", "--timeout", "--connect-timeout" })
+            foreach (var option in new[] { "--tls", "--starttls", "--insecure", "--log", "--script", "--demo", "--timeout", "--connect-timeout" })
             {
                 Assert.That(terminal.Output.Text, Does.Contain(option));
             }

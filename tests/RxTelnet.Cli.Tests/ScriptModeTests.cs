@@ -2,6 +2,8 @@ namespace RxTelnet.Cli.Tests;
 
 using System.Globalization;
 using RxTelnet.Samples.Demo;
+using RxTelnet.Tests;
+using RxTelnet.Transport;
 
 [TestFixture]
 [CancelAfter(60_000)]
@@ -41,6 +43,62 @@ public sealed class ScriptModeTests
             Assert.That(terminal.Output.Text, Does.Contain("Welcome, demo."));
             Assert.That(terminal.Output.Text, Does.Contain("RxTelnet demo device, version 0.1.0"));
             Assert.That(terminal.Output.Text, Does.Contain("bye"));
+        });
+    }
+
+    [Test]
+    public async Task Script_StartTls_UpgradesBeforeTheDialogueAndRunsItOverTls()
+    {
+        using var server = new DemoServer(StartTlsOptions.Server(TestCertificate.Value));
+        var terminal = new FakeTerminal();
+        var script = _files.Write("login.txt", TestFiles.DemoLogin);
+        var log = _files.PathOf("trace.log");
+
+        var code = await Cli.RunAsync(
+            ["127.0.0.1", server.Port.ToString(CultureInfo.InvariantCulture), "--starttls", "--insecure", "--script", script, "--log", log],
+            terminal);
+
+        var trace = await File.ReadAllTextAsync(log);
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.Zero, terminal.Errors.Text);
+            Assert.That(terminal.Output.Text, Does.Contain("Welcome, demo."));
+            Assert.That(trace, Does.Contain("WILL 46 (StartTls)"), "the client asked for START-TLS");
+            Assert.That(trace, Does.Contain("SB 46 (StartTls) [01]"), "and the FOLLOWS exchange happened");
+            Assert.That(trace, Does.Contain("-- the connection is encrypted (TLS)"));
+        });
+    }
+
+    [Test]
+    public async Task Script_StartTlsRefused_ExitsOneInsteadOfGoingOnInPlainText()
+    {
+        var terminal = new FakeTerminal();
+        var script = _files.Write("login.txt", TestFiles.DemoLogin);
+
+        var code = await Cli.RunAsync(["127.0.0.1", Port, "--starttls", "--script", script], terminal);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(terminal.Errors.Text, Does.Contain("the server refused START-TLS"));
+            Assert.That(terminal.Output.Text, Does.Not.Contain("Welcome"), "no step ran in plain text");
+        });
+    }
+
+    [Test]
+    public async Task Script_StartTlsUntrustedCertificate_ExitsOneNamingTheFailure()
+    {
+        using var server = new DemoServer(StartTlsOptions.Server(TestCertificate.Value));
+        var terminal = new FakeTerminal();
+        var script = _files.Write("login.txt", TestFiles.DemoLogin);
+
+        var code = await Cli.RunAsync(["127.0.0.1", server.Port.ToString(CultureInfo.InvariantCulture), "--starttls", "--script", script], terminal);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(terminal.Errors.Text, Does.Contain("rxtelnet: cannot connect to 127.0.0.1:"));
+            Assert.That(terminal.Output.Text, Does.Not.Contain("Welcome"));
         });
     }
 
