@@ -150,8 +150,9 @@ public sealed partial class TelnetSession
     /// <summary>Called under the negotiation gate for <c>IAC SB START_TLS ... IAC SE</c>: decides whether it is the switch point.</summary>
     private void OnStartTlsSubnegotiation(ReadOnlySpan<byte> payload)
     {
-        if (payload is not [1] || _secure!.Value || _tlsUpgrading)
+        if (payload is not [1] || _secure!.Value || _tlsUpgrading || _pipeline is { IsCompressed: true })
         {
+            // Not a FOLLOWS, already secure or switching, or inside an MCCP2 stream, where a switch to TLS is meaningless.
             return;
         }
 

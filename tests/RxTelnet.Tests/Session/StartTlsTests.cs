@@ -136,6 +136,26 @@ public sealed class StartTlsTests : ReactiveTest
     }
 
     [Test]
+    public void Client_FollowsInsideMccp2Stream_IsIgnoredAndWritesFlow()
+    {
+        var scheduler = new TestScheduler();
+        var transport = new UpgradableTransport();
+        using var session = Session(transport, scheduler, AsClient, TelnetOptionPolicy.RefuseAll.AllowRemote(TelnetOption.Compress2));
+        var data = new List<byte>();
+        session.Data.Subscribe(d => data.AddRange(d.ToArray()));
+        transport.Receive([Iac, Do, StartTls, Iac, Will, 86, Iac, Sb, 86, Iac, Se]);
+        var sentBefore = transport.SentBytes.Length;
+
+        transport.Receive(Zlib([.. FollowsWire, .. "inside"u8]));
+        var write = session.WriteAsync("x"u8.ToArray());
+
+        Assert.That(transport.Upgrades, Is.Empty, "no TLS switch inside a compressed stream");
+        Assert.That(Encoding.ASCII.GetString([.. data]), Is.EqualTo("inside"));
+        Assert.That(write.IsCompletedSuccessfully, Is.True, "writes are not held");
+        Assert.That(transport.SentBytes[sentBefore..], Is.EqualTo("x"u8.ToArray()));
+    }
+
+    [Test]
     public void Client_NotConfigured_RefusesLikeAnyOtherOption()
     {
         var scheduler = new TestScheduler();
@@ -330,6 +350,17 @@ public sealed class StartTlsTests : ReactiveTest
         Assert.That(() => StartTlsOptions.Client("h", handshakeTimeout: TimeSpan.Zero), Throws.InstanceOf<ArgumentOutOfRangeException>());
         using var noKey = TestCertificate.WithoutPrivateKey();
         Assert.That(() => StartTlsOptions.Server(noKey), Throws.ArgumentException.With.Message.Contains("private key"));
+    }
+
+    private static byte[] Zlib(byte[] plain)
+    {
+        var ms = new MemoryStream();
+        using (var z = new System.IO.Compression.ZLibStream(ms, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            z.Write(plain);
+        }
+
+        return ms.ToArray();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
