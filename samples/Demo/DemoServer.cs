@@ -1,6 +1,7 @@
 namespace RxTelnet.Samples.Demo;
 
 using System.Net;
+using System.Reactive.Linq;
 using System.Text;
 using RxTelnet.Negotiation;
 using RxTelnet.Protocol;
@@ -49,9 +50,13 @@ public sealed class DemoServer : IDisposable
         {
             using (session)
             {
-                // What a typical device asks for: character mode and the window size.
-                session.RequestLocal(TelnetOption.SuppressGoAhead, true).Subscribe();
-                session.RequestRemote(TelnetOption.Naws, true).Subscribe();
+                // What a typical device asks for: character mode and the window size; asked again after a
+                // START-TLS upgrade, since negotiation starts afresh over TLS.
+                session.Secure.Where(static secure => secure).StartWith(false).Subscribe(_ =>
+                {
+                    session.RequestLocal(TelnetOption.SuppressGoAhead, true).Subscribe();
+                    session.RequestRemote(TelnetOption.Naws, true).Subscribe();
+                });
                 await session.WriteTextAsync("\nRxTelnet demo device\n\nlogin: ", newline: TelnetNewline.NvtCrLf);
                 var user = await ReadLineAsync(session);
                 await session.WriteTextAsync("Password: ");
