@@ -322,7 +322,6 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         subscription?.Dispose();
         FailQueuedWrites(new TelnetClosedException($"The session closed ({reason})."));
         _transport.Close();
-        completion.Deliver();
         SetState(new TelnetSessionState(TelnetSessionStatus.Closed, reason, error));
 
         if (reason == TelnetCloseReason.TransportError && error is not null)
@@ -345,6 +344,9 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         StopOptionHandlers();
         _state.OnCompleted();
         _subscriberErrors.OnCompleted();
+
+        // Last: a reader woken by the end of stream finds the session closed and every stream completed.
+        completion.Deliver();
     }
 
     private void SetState(TelnetSessionState state)

@@ -46,6 +46,28 @@ public sealed class TelnetSessionTests : ReactiveTest
     }
 
     [Test]
+    public void ReadAll_AtEof_WakesTheReaderOnlyAfterTheSessionIsClosedAndItsStreamsCompleted()
+    {
+        var (scheduler, _, session) = Create(OnNext(210, B("bye")), OnCompleted<byte[]>(220));
+        var stateCompleted = false;
+        var dataCompleted = false;
+        session.State.Subscribe(_ => { }, () => stateCompleted = true);
+        session.Data.Subscribe(_ => { }, () => dataCompleted = true);
+        TelnetSessionState? seenByReader = null;
+        var seenCompletions = (State: false, Data: false);
+
+        session.ReadAll().Subscribe(_ =>
+        {
+            seenByReader = session.CurrentState;
+            seenCompletions = (stateCompleted, dataCompleted);
+        });
+        scheduler.AdvanceTo(300);
+
+        Assert.That(seenByReader?.Status, Is.EqualTo(TelnetSessionStatus.Closed), "a reader that saw the end can rely on the state saying so");
+        Assert.That(seenCompletions, Is.EqualTo((true, true)));
+    }
+
+    [Test]
     public void ReadUntil_EofWithNothingBuffered_FailsWithEof()
     {
         var (scheduler, _, session) = Create(OnCompleted<byte[]>(220));
