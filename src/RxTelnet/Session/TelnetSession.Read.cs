@@ -90,7 +90,7 @@ public sealed partial class TelnetSession
             lock (_gate)
             {
                 // Fast path for a prompt already queued: no subscription, no timer, no continuation hop.
-                if (_pending is null && _buffer.Span.IndexOf(expected.Span) is var at and >= 0)
+                if (_pending is null && _buffer.IndexOf(expected.Span, 0, out _) is var at and >= 0)
                 {
                     return Task.FromResult(_buffer.Take(at + expected.Length));
                 }

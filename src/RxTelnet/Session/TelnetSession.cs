@@ -248,7 +248,8 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
 
             try
             {
-                _buffer.Append(data.Span);
+                // Cooked data are slices of owned, never reused arrays (see ITelnetTransport): queued without a copy.
+                _buffer.AppendOwned(data);
                 completion = EvaluatePending(ReadTrigger.Data);
             }
             catch (TelnetBufferLimitExceededException ex)
