@@ -77,7 +77,9 @@ public sealed partial class TelnetSession
                 // Fast path for a prompt already queued: no subscription, no timer, no continuation hop.
                 if (_pending is null && _buffer.IndexOf(expected.Span, 0, out _) is var at and >= 0)
                 {
-                    return Task.FromResult(_buffer.Take(at + expected.Length));
+                    var data = _buffer.Take(at + expected.Length);
+                    UpdateReceiving();
+                    return Task.FromResult(data);
                 }
             }
         }
@@ -217,7 +219,9 @@ public sealed partial class TelnetSession
                 throw _fault is null or TelnetBufferLimitExceededException ? new TelnetEofException() : new TelnetException("The connection failed.", _fault);
             }
 
-            return _buffer.TakeAll();
+            var data = _buffer.TakeAll();
+            UpdateReceiving();
+            return data;
         }
     }
 
@@ -287,6 +291,7 @@ public sealed partial class TelnetSession
             _pending = null;
         }
 
+        UpdateReceiving();
         return completion;
     }
 
@@ -480,6 +485,7 @@ public sealed partial class TelnetSession
                 if (ReferenceEquals(session._pending, this))
                 {
                     session._pending = null;
+                    session.UpdateReceiving();
                 }
             }
 

@@ -36,6 +36,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     private readonly ITelnetTransport _transport;
     private readonly TelnetSessionOptions _options;
     private readonly CookedBuffer _buffer;
+    private readonly IReceiveFlowControl? _flowControl;
     private readonly Broadcast<byte[]> _raw;
     private readonly Broadcast<byte[]> _rawSent;
     private readonly Broadcast<TelnetEvent> _events;
@@ -47,6 +48,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     private Action<TelnetCommand>? _negotiationCallback;
     private TelnetSessionState _current = TelnetSessionState.Connecting;
     private bool _eof;
+    private bool _receivePaused;
     private Exception? _fault;
     private bool _started;
     private bool _disposed;
@@ -61,6 +63,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         _transport = transport;
         _options = options ?? TelnetSessionOptions.Default;
         _buffer = new CookedBuffer(_options.MaxBufferedBytes);
+        _flowControl = _options.PauseWhenBufferFull ? transport as IReceiveFlowControl : null;
         _raw = new Broadcast<byte[]>(_subscriberErrors);
         _rawSent = new Broadcast<byte[]>(_subscriberErrors);
         _events = new Broadcast<TelnetEvent>(_subscriberErrors);
@@ -251,6 +254,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
                 // Cooked data are slices of owned, never reused arrays (see ITelnetTransport): queued without a copy.
                 _buffer.AppendOwned(data);
                 completion = EvaluatePending(ReadTrigger.Data);
+                UpdateReceiving();
             }
             catch (TelnetBufferLimitExceededException ex)
             {
@@ -343,6 +347,34 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         StopOptionHandlers();
         _state.OnCompleted();
         _subscriberErrors.OnCompleted();
+    }
+
+    /// <summary>
+    /// Pauses the transport while the queue is at least half full and no read waits for more; resumes it once
+    /// reads took the queue down to a quarter, or a read has to wait. Called under <see cref="_gate"/> after every
+    /// change to the queue or the pending read; the transport never calls back on this stack.
+    /// </summary>
+    private void UpdateReceiving()
+    {
+        if (_flowControl is null || _eof)
+        {
+            return;
+        }
+
+        var limit = _options.MaxBufferedBytes;
+        if (!_receivePaused)
+        {
+            if (_pending is null && _buffer.Length >= limit - (limit / 2))
+            {
+                _receivePaused = true;
+                _flowControl.PauseReceiving();
+            }
+        }
+        else if (_pending is not null || _buffer.Length <= limit / 4)
+        {
+            _receivePaused = false;
+            _flowControl.ResumeReceiving();
+        }
     }
 
     private void SetState(TelnetSessionState state)

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using RxTelnet.Internal;
 
 /// <summary>
 /// A transport over any <see cref="Stream"/>: a <see cref="NetworkStream"/>, an <see cref="System.Net.Security.SslStream"/>
@@ -11,9 +12,10 @@ using System.Reactive.Linq;
 /// </summary>
 /// <remarks>
 /// Receives into a private buffer and emits an exactly sized copy of each read, so no reused buffer ever escapes
-/// (see <see cref="ITelnetTransport"/> on ownership). A read of zero bytes is the end of the stream.
+/// (see <see cref="ITelnetTransport"/> on ownership). A read of zero bytes is the end of the stream. While paused
+/// (<see cref="IReceiveFlowControl"/>) no read is issued, so the bytes wait in the stream.
 /// </remarks>
-public class StreamTransport : ITelnetTransport
+public class StreamTransport : ITelnetTransport, IReceiveFlowControl
 {
     /// <summary>The default size of one read: 16 KiB.</summary>
     public const int DefaultReceiveBufferSize = 16 * 1024;
@@ -22,6 +24,7 @@ public class StreamTransport : ITelnetTransport
     private readonly bool _ownsStream;
     private readonly int _receiveBufferSize;
     private readonly CancellationTokenSource _closed = new();
+    private readonly ReceiveGate _receiveGate = new();
     private int _subscribed;
     private int _closedFlag;
 
@@ -101,6 +104,12 @@ public class StreamTransport : ITelnetTransport
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
+    public void PauseReceiving() => _receiveGate.Pause();
+
+    /// <inheritdoc/>
+    public void ResumeReceiving() => _receiveGate.Resume();
+
     /// <summary>Called once when the transport closes, before the stream is disposed.</summary>
     protected virtual void OnClosing()
     {
@@ -130,6 +139,7 @@ public class StreamTransport : ITelnetTransport
         {
             while (true)
             {
+                await _receiveGate.WaitAsync(token).ConfigureAwait(false);
                 var n = await _stream.ReadAsync(buffer, token).ConfigureAwait(false);
                 if (n == 0)
                 {
