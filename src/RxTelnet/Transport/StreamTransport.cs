@@ -12,7 +12,8 @@ using RxTelnet.Internal;
 /// </summary>
 /// <remarks>
 /// Receives into a private buffer and emits an exactly sized copy of each read, so no reused buffer ever escapes
-/// (see <see cref="ITelnetTransport"/> on ownership). A read of zero bytes is the end of the stream. While paused
+/// (see <see cref="ITelnetTransport"/> on ownership); a read that fills the buffer emits the buffer itself, and the
+/// next read gets a fresh one. A read of zero bytes is the end of the stream. While paused
 /// (<see cref="IReceiveFlowControl"/>) no read is issued, so the bytes wait in the stream.
 /// </remarks>
 public class StreamTransport : ITelnetTransport, IReceiveFlowControl
@@ -144,6 +145,14 @@ public class StreamTransport : ITelnetTransport, IReceiveFlowControl
                 if (n == 0)
                 {
                     break;
+                }
+
+                if (n == buffer.Length)
+                {
+                    // A full read: hand the buffer itself over and read into a fresh one next time.
+                    observer.OnNext(buffer);
+                    buffer = new byte[_receiveBufferSize];
+                    continue;
                 }
 
                 // An exactly sized fresh array: the receiver owns it, our buffer never escapes.
