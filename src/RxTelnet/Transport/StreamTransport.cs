@@ -135,7 +135,8 @@ public class StreamTransport : ITelnetTransport, IReceiveFlowControl
 
     private async Task ReceiveLoopAsync(IObserver<byte[]> observer, CancellationToken token)
     {
-        var buffer = new byte[_receiveBufferSize];
+        // Not zeroed: a read writes what it returns, and only that is ever emitted.
+        var buffer = GC.AllocateUninitializedArray<byte>(_receiveBufferSize);
         try
         {
             while (true)
@@ -151,7 +152,7 @@ public class StreamTransport : ITelnetTransport, IReceiveFlowControl
                 {
                     // A full read: hand the buffer itself over and read into a fresh one next time.
                     observer.OnNext(buffer);
-                    buffer = new byte[_receiveBufferSize];
+                    buffer = GC.AllocateUninitializedArray<byte>(_receiveBufferSize);
                     continue;
                 }
 
