@@ -32,6 +32,9 @@ using RxTelnet.Transport;
 /// </remarks>
 public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
 {
+    /// <summary>The most cooked bytes queued before receiving pauses (see <see cref="TelnetSessionOptions.PauseWhenBufferFull"/>).</summary>
+    internal const int MaxPauseMark = 256 * 1024;
+
     private readonly object _gate = new();
     private readonly ITelnetTransport _transport;
     private readonly TelnetSessionOptions _options;
@@ -350,8 +353,8 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Pauses the transport while the queue is at least half full and no read waits for more; resumes it once
-    /// reads took the queue down to a quarter, or a read has to wait. Called under <see cref="_gate"/> after every
+    /// Pauses the transport while the queue is at the pause mark and no read waits for more; resumes it once reads
+    /// took the queue down to half the mark, or a read has to wait. Called under <see cref="_gate"/> after every
     /// change to the queue or the pending read; the transport never calls back on this stack.
     /// </summary>
     private void UpdateReceiving()
@@ -361,21 +364,28 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
             return;
         }
 
-        var limit = _options.MaxBufferedBytes;
+        var pauseAt = PauseMark(_options.MaxBufferedBytes);
         if (!_receivePaused)
         {
-            if (_pending is null && _buffer.Length >= limit - (limit / 2))
+            if (_pending is null && _buffer.Length >= pauseAt)
             {
                 _receivePaused = true;
                 _flowControl.PauseReceiving();
             }
         }
-        else if (_pending is not null || _buffer.Length <= limit / 4)
+        else if (_pending is not null || _buffer.Length <= pauseAt / 2)
         {
             _receivePaused = false;
             _flowControl.ResumeReceiving();
         }
     }
+
+    /// <summary>
+    /// The queue length at which receiving pauses: half the limit, so a chunk on its way still fits, but no more
+    /// than <see cref="MaxPauseMark"/>: beyond that, holding more only costs memory and cache, as the transport
+    /// buffers what follows (for TCP, the socket's buffers).
+    /// </summary>
+    private static int PauseMark(int limit) => Math.Min(limit - (limit / 2), MaxPauseMark);
 
     private void SetState(TelnetSessionState state)
     {

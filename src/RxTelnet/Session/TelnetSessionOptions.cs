@@ -33,16 +33,17 @@ public sealed record class TelnetSessionOptions
     /// <remarks>
     /// <para>
     /// With it, a peer that sends faster than the application reads is slowed down instead of the session failing:
-    /// once at least half of <see cref="MaxBufferedBytes"/> is queued and no sequential read is waiting for more,
-    /// the session stops reading the transport (for TCP, the peer's sends then block as the window closes); once
-    /// reads have taken the queue down to a quarter of the limit, or a read has to wait for data, it reads again. No
-    /// byte is lost or reordered, and the hot streams (<see cref="TelnetSession.Data"/>, ...) pause with it.
+    /// once the queue holds half of <see cref="MaxBufferedBytes"/> or 256 KiB, whichever is less, and no sequential
+    /// read is waiting for more, the session stops reading the transport, which then holds what follows (for TCP,
+    /// the socket's buffers, after which the peer's sends block as the window closes). Once reads have taken the
+    /// queue down to half that mark, or a read has to wait for data, it reads again. No byte is lost or reordered,
+    /// and the hot streams (<see cref="TelnetSession.Data"/>, ...) pause with it.
     /// </para>
     /// <para>
     /// A read that waits for a match (<c>ReadUntil</c>, <c>Expect</c>) keeps receiving, so data without the match
     /// still ends in <see cref="TelnetBufferLimitExceededException"/> at the full limit, as without pausing. A session
     /// consumed only through its hot streams must drain the queue (for example with <c>ReadBuffered</c>), or it
-    /// stops receiving once the queue is half full; set this to false to fail at the limit instead. With a transport
+    /// stops receiving at that mark; set this to false to fail at the limit instead. With a transport
     /// that cannot pause (<see cref="Transport.ObservableTransport"/>) the limit applies as without this option.
     /// </para>
     /// </remarks>
@@ -61,7 +62,7 @@ public sealed record class TelnetSessionOptions
     /// closes the session with <see cref="TelnetCloseReason.BufferLimitExceeded"/> and fails the pending read with
     /// <see cref="TelnetBufferLimitExceededException"/>; what was buffered before stays readable. With
     /// <see cref="PauseWhenBufferFull"/> the session stops receiving at half this limit instead, as long as no read
-    /// is waiting for more data.
+    /// is waiting for more data (see there).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int MaxBufferedBytes

@@ -6,9 +6,9 @@ namespace RxTelnet.Transport;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A <see cref="Session.TelnetSession"/> whose transport implements this pauses it while its cooked queue is full
-/// (see <see cref="Session.TelnetSessionOptions.PauseWhenBufferFull"/>) and resumes it once a read has drained the
-/// queue. <see cref="StreamTransport"/> (and so <see cref="SocketTransport"/> and <see cref="TlsTransport"/>) and
+/// A <see cref="Session.TelnetSession"/> whose transport implements this pauses it while unread data piles up in
+/// its cooked queue (see <see cref="Session.TelnetSessionOptions.PauseWhenBufferFull"/>) and resumes it once reads
+/// have drained the queue. <see cref="StreamTransport"/> (and so <see cref="SocketTransport"/> and <see cref="TlsTransport"/>) and
 /// <see cref="InMemoryTransport"/> implement it; <see cref="ObservableTransport"/> cannot pause the observable it
 /// was given and does not.
 /// </para>

@@ -129,7 +129,7 @@ public sealed class BackpressureTests
     }
 
     [Test]
-    public async Task Paused_ReadBufferedAndCancelledRead_ResumeOnlyBelowAQuarter()
+    public async Task Paused_ReadBufferedAndCancelledRead_ResumeOnlyBelowHalfTheMark()
     {
         var (scheduler, client, server, session) = Create();
         using var disposeSession = session;
@@ -141,7 +141,7 @@ public sealed class BackpressureTests
         scheduler.Start();
         Assert.That(session.BufferedCount, Is.EqualTo(500));
 
-        // Two prompts read: 300 left, above a quarter of the limit, so still paused.
+        // Two prompts read: 300 left, above half the pause mark (250), so still paused.
         _ = await session.ReadUntilAsync("$ "u8.ToArray());
         _ = await session.ReadUntilAsync("$ "u8.ToArray());
         scheduler.Start();
@@ -162,5 +162,27 @@ public sealed class BackpressureTests
         scheduler.Start();
         Assert.That(session.BufferedCount, Is.EqualTo(500), "emptied, so receiving resumed up to half again");
         Assert.That(client.PendingDeliveries, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task LargeLimit_PausesAtTheCapNotAtHalfTheLimit()
+    {
+        // With the default 16 MiB limit, half of it would be 8 MiB of unread data held in memory.
+        var (scheduler, client, server, session) = Create(limit: TelnetSessionOptions.DefaultMaxBufferedBytes);
+        using var disposeSession = session;
+        const int chunk = 16 * 1024;
+        const int chunks = 64;
+        for (var i = 0; i < chunks; i++)
+        {
+            await server.SendAsync(new byte[chunk]);
+        }
+
+        scheduler.Start();
+
+        Assert.That(session.BufferedCount, Is.EqualTo(TelnetSession.MaxPauseMark));
+        Assert.That(client.PendingDeliveries, Is.EqualTo(chunks - (TelnetSession.MaxPauseMark / chunk)));
+        Assert.That(session.ReadBuffered(), Has.Length.EqualTo(TelnetSession.MaxPauseMark));
+        scheduler.Start();
+        Assert.That(session.BufferedCount, Is.EqualTo(TelnetSession.MaxPauseMark), "resumed once drained, paused again at the cap");
     }
 }
