@@ -9,18 +9,6 @@ internal sealed class ReceiveGate
     private readonly object _lock = new();
     private TaskCompletionSource? _resumed;
 
-    /// <summary>Gets whether the gate is paused.</summary>
-    public bool IsPaused
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _resumed is not null;
-            }
-        }
-    }
-
     /// <summary>Pauses; idempotent.</summary>
     public void Pause()
     {
