@@ -31,6 +31,10 @@ public static class ClientOptions
             // The pane shows plain text, so ask servers not to paint: escapes that still come are stripped.
             TerminalTypes = ["DUMB"],
             WindowSizes = windowSizes,
+
+            // The view binds to the hot streams and never reads sequentially: queue nothing, so a long session
+            // neither fills the read queue nor pauses.
+            QueueForReads = false,
         };
     }
 }

@@ -70,6 +70,30 @@ public class TerminalViewModelTests
     }
 
     [Test]
+    public void Output_LongSession_KeepsFlowingPastTheSessionsReadQueue()
+    {
+        // Far more than a session queues for sequential reads (it pauses at 256 KiB): a view that only binds
+        // to the hot streams must still see it all.
+        using var vm = CreateViewModel();
+        var seen = 0L;
+        _scheduler.ScheduleAbsolute(1, () => _sessions[0].Data.Subscribe(d => seen += d.Length));
+        var line = new string('x', 1022) + "\r\n";
+        for (var i = 0; i < 1024; i++)
+        {
+            _scheduler.ScheduleAbsolute(100 + i, () => Server(0).Send(line));
+        }
+
+        _scheduler.Start();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(seen, Is.EqualTo(1024L * 1024), "1 MiB reached the view");
+            Assert.That(_sessions[0].CurrentState.IsClosed, Is.False);
+            Assert.That(_sessions[0].BufferedCount, Is.Zero, "nothing piles up for reads nobody makes");
+        });
+    }
+
+    [Test]
     public void Output_EscapeSplitAcrossChunks_IsStrippedWhole()
     {
         using var vm = CreateViewModel();

@@ -68,8 +68,8 @@ public class SessionThroughput
     public async Task<long> SessionReadUntil()
     {
         var (client, sender) = await ConnectAsync();
-        // No backpressure yet: the session drains the socket into its queue, so give the queue room for the whole run.
-        await using var session = new TelnetSession(new SocketTransport(client), new TelnetSessionOptions { MaxBufferedBytes = 512 * 1024 * 1024 }).Start();
+        // Default options: when the reader falls behind, the session pauses the socket at half of MaxBufferedBytes.
+        await using var session = new TelnetSession(new SocketTransport(client)).Start();
         long read = 0;
         while (read < Total)
         {

@@ -40,7 +40,8 @@ public sealed class InMemoryFleet : IDisposable
             }
 
             var (client, server) = InMemoryTransport.CreatePair(_scheduler);
-            var served = new TelnetSession(server, _options);
+            // The device side reads through its hot Data stream only.
+            var served = new TelnetSession(server, _options with { QueueForReads = false });
             device.Serve(served);
             served.Start();
             return Observable.Return(new TelnetSession(client, _options).Start());

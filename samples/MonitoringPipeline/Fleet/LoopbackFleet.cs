@@ -29,7 +29,8 @@ public sealed class LoopbackFleet : IDisposable
         {
             foreach (var device in fleet.Devices)
             {
-                var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0), options);
+                // The device side reads through its hot Data stream only.
+                var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0), options with { QueueForReads = false });
                 fleet._listeners.Add(listener);
                 // The listener starts each session right after OnNext returns: the device is attached by then.
                 fleet._subscriptions.Add(listener.Sessions.Subscribe(device.Serve, _ => { }, () => { }));

@@ -69,16 +69,15 @@ internal sealed class ExpectMatcher
     internal bool TryMatch(CookedBuffer buffer, int minEnd, out int index, out Match? match, out int end)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        var bytes = buffer.Span;
-        if (bytes.Length < _search.Length)
+        if (buffer.Length < _search.Length)
         {
             // Shrunk without Reset or Consume: the char copy is stale, so widen everything again.
             _search.Clear();
         }
 
-        var fresh = bytes[_search.Length..];
-        if (!fresh.IsEmpty)
+        foreach (var piece in buffer.GetSegments(_search.Length))
         {
+            var fresh = piece.Span;
             Encoding.Latin1.GetChars(fresh, _search.GetAppendSpan(fresh.Length));
             _search.Advance(fresh.Length);
             BytesWidened += fresh.Length;

@@ -101,7 +101,8 @@ internal sealed class SlidingArray<T>
 
         long capacity = Math.Max(Math.Max(2L * needed, 2L * _items.Length), MinimumCapacity);
         capacity = Math.Max(Math.Min(capacity, _maxCapacity), needed);
-        var items = new T[capacity];
+        // Not zeroed (for item types without references): nothing past the live items is read before it is written.
+        var items = GC.AllocateUninitializedArray<T>((int)capacity);
         Array.Copy(_items, _start, items, 0, _length);
         ItemsMoved += _length;
         _items = items;

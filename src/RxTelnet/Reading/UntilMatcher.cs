@@ -35,15 +35,7 @@ internal sealed class UntilMatcher
     public int Find(CookedBuffer buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        return Find(buffer.Span);
-    }
-
-    /// <summary>Finds the first occurrence of the needle in data that has only grown since the last call.</summary>
-    /// <param name="data">The data.</param>
-    /// <returns>The index just past the first match, or -1 when there is none yet.</returns>
-    internal int Find(ReadOnlySpan<byte> data)
-    {
-        if (data.Length < _scannedTo)
+        if (buffer.Length < _scannedTo)
         {
             // Shrunk without a Reset: searching from the start costs a rescan but cannot miss a match.
             _scannedTo = 0;
@@ -51,17 +43,16 @@ internal sealed class UntilMatcher
 
         var needle = _needle.Span;
         var from = Math.Max(0, _scannedTo - (needle.Length - 1));
-        var found = data[from..].IndexOf(needle);
-        if (found >= 0)
+        var found = buffer.IndexOf(needle, from, out var examined);
+        BytesExamined += examined;
+        if (found < 0)
         {
-            // _scannedTo stays put: a repeated call finds the same match.
-            BytesExamined += found + needle.Length;
-            return from + found + needle.Length;
+            _scannedTo = buffer.Length;
+            return -1;
         }
 
-        BytesExamined += data.Length - from;
-        _scannedTo = data.Length;
-        return -1;
+        // _scannedTo stays put: a repeated call finds the same match.
+        return found + needle.Length;
     }
 
     /// <summary>Forgets what was scanned; call after bytes were removed from the front of the buffer.</summary>

@@ -57,22 +57,7 @@ public sealed partial class TelnetSession
         CheckTimeout(timeout);
         ArgumentNullException.ThrowIfNull(scheduler);
         var needle = expected.ToArray();
-        return CreateRead<byte[]>(timeout, scheduler, () =>
-        {
-            var matcher = new UntilMatcher(needle);
-            return (buffer, trigger, eof, fault) =>
-            {
-                var end = matcher.Find(buffer);
-                if (end >= 0)
-                {
-                    return ReadOutcome<byte[]>.Done(buffer.Take(end));
-                }
-
-                return trigger == ReadTrigger.Timeout ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
-                    : eof ? DrainOrFail(buffer, fault)
-                    : default;
-            };
-        });
+        return CreateRead(timeout, scheduler, () => UntilEvaluator(needle));
     }
 
     /// <summary>Reads until <paramref name="expected"/> is seen; see <see cref="ReadUntil(ReadOnlyMemory{byte}, TimeSpan)"/>.</summary>
@@ -90,14 +75,25 @@ public sealed partial class TelnetSession
             lock (_gate)
             {
                 // Fast path for a prompt already queued: no subscription, no timer, no continuation hop.
-                if (_pending is null && _buffer.Span.IndexOf(expected.Span) is var at and >= 0)
+                if (_pending is null && _buffer.IndexOf(expected.Span, 0, out _) is var at and >= 0)
                 {
-                    return Task.FromResult(_buffer.Take(at + expected.Length));
+                    var data = _buffer.Take(at + expected.Length);
+                    UpdateReceiving();
+                    return Task.FromResult(data);
                 }
             }
         }
 
-        return ReadUntil(expected, timeout ?? Timeout.InfiniteTimeSpan).ToTask(cancellationToken);
+        // The same read as ReadUntil, completing a task directly instead of through an observable.
+        if (expected.IsEmpty)
+        {
+            throw new ArgumentException("The expected bytes must not be empty.", nameof(expected));
+        }
+
+        var limit = timeout ?? Timeout.InfiniteTimeSpan;
+        CheckTimeout(limit);
+        var needle = expected.ToArray();
+        return StartReadTask(limit, _options.Scheduler, UntilEvaluator(needle), cancellationToken);
     }
 
     /// <summary>
@@ -208,9 +204,10 @@ public sealed partial class TelnetSession
     /// </summary>
     /// <returns>The buffered data; empty when nothing is buffered and the connection is open.</returns>
     /// <exception cref="TelnetEofException">The connection closed and nothing is buffered.</exception>
-    /// <exception cref="InvalidOperationException">A sequential read is pending.</exception>
+    /// <exception cref="InvalidOperationException">A sequential read is pending, or <see cref="TelnetSessionOptions.QueueForReads"/> is false.</exception>
     public byte[] ReadBuffered()
     {
+        EnsureQueueForReads();
         lock (_gate)
         {
             if (_pending is not null)
@@ -223,8 +220,27 @@ public sealed partial class TelnetSession
                 throw _fault is null or TelnetBufferLimitExceededException ? new TelnetEofException() : new TelnetException("The connection failed.", _fault);
             }
 
-            return _buffer.TakeAll();
+            var data = _buffer.TakeAll();
+            UpdateReceiving();
+            return data;
         }
+    }
+
+    private static ReadEvaluator<byte[]> UntilEvaluator(byte[] needle)
+    {
+        var matcher = new UntilMatcher(needle);
+        return (buffer, trigger, eof, fault) =>
+        {
+            var end = matcher.Find(buffer);
+            if (end >= 0)
+            {
+                return ReadOutcome<byte[]>.Done(buffer.Take(end));
+            }
+
+            return trigger == ReadTrigger.Timeout ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
+                : eof ? DrainOrFail(buffer, fault)
+                : default;
+        };
     }
 
     private static ReadOutcome<byte[]> DrainOrFail(CookedBuffer buffer, Exception? fault) =>
@@ -241,12 +257,38 @@ public sealed partial class TelnetSession
         }
     }
 
-    private IObservable<T> CreateRead<T>(TimeSpan timeout, IScheduler scheduler, Func<ReadEvaluator<T>> factory) =>
-        Observable.Create<T>(observer =>
+    private IObservable<T> CreateRead<T>(TimeSpan timeout, IScheduler scheduler, Func<ReadEvaluator<T>> factory)
+    {
+        EnsureQueueForReads();
+        return Observable.Create<T>(observer =>
         {
             var read = new PendingRead<T>(this, observer, factory());
             return read.Start(timeout, scheduler);
         });
+    }
+
+    private void EnsureQueueForReads()
+    {
+        if (!_options.QueueForReads)
+        {
+            throw new InvalidOperationException(
+                "This session does not queue data for sequential reads (TelnetSessionOptions.QueueForReads is false): consume its hot streams instead.");
+        }
+    }
+
+    private Task<T> StartReadTask<T>(TimeSpan timeout, IScheduler scheduler, ReadEvaluator<T> evaluator, CancellationToken cancellationToken)
+    {
+        EnsureQueueForReads();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        var observer = new TaskObserver<T>();
+        var subscription = new PendingRead<T>(this, observer, evaluator).Start(timeout, scheduler);
+        observer.CancelWith(cancellationToken, subscription);
+        return observer.Task;
+    }
 
     private PendingCompletion EvaluatePending(ReadTrigger trigger)
     {
@@ -263,6 +305,7 @@ public sealed partial class TelnetSession
             _pending = null;
         }
 
+        UpdateReceiving();
         return completion;
     }
 
@@ -294,6 +337,64 @@ public sealed partial class TelnetSession
         public bool IsDone => deliver is not null;
 
         public void Deliver() => deliver?.Invoke();
+    }
+
+    /// <summary>Completes a task with a read's one element (what <c>ToTask</c> does, without the operator chain).</summary>
+    private sealed class TaskObserver<T> : IObserver<T>
+    {
+        // Continuations run where the read completes, as they do with ToTask.
+        private readonly TaskCompletionSource<T> _completion = new();
+        private CancellationTokenRegistration _registration;
+        private T? _value;
+        private bool _hasValue;
+
+        public Task<T> Task => _completion.Task;
+
+        public void CancelWith(CancellationToken cancellationToken, IDisposable subscription)
+        {
+            if (!cancellationToken.CanBeCanceled || _completion.Task.IsCompleted)
+            {
+                return;
+            }
+
+            _registration = cancellationToken.UnsafeRegister(
+                static (state, token) =>
+                {
+                    var (self, read) = ((TaskObserver<T>, IDisposable))state!;
+                    read.Dispose();
+                    self._completion.TrySetCanceled(token);
+                },
+                (this, subscription));
+            if (_completion.Task.IsCompleted)
+            {
+                _registration.Dispose();
+            }
+        }
+
+        public void OnNext(T value)
+        {
+            _value = value;
+            _hasValue = true;
+        }
+
+        public void OnError(Exception error)
+        {
+            _registration.Dispose();
+            _completion.TrySetException(error);
+        }
+
+        public void OnCompleted()
+        {
+            _registration.Dispose();
+            if (_hasValue)
+            {
+                _completion.TrySetResult(_value!);
+            }
+            else
+            {
+                _completion.TrySetException(new InvalidOperationException("The read completed without a result."));
+            }
+        }
     }
 
     private abstract class PendingRead
@@ -398,6 +499,7 @@ public sealed partial class TelnetSession
                 if (ReferenceEquals(session._pending, this))
                 {
                     session._pending = null;
+                    session.UpdateReceiving();
                 }
             }
 

@@ -144,10 +144,19 @@ public sealed partial class TelnetSession
             }
             catch (Exception ex)
             {
-                var error = ex is ObjectDisposedException ? new TelnetClosedException("The session is closed; nothing can be written.", ex) : ex;
+                // A send that fails because the session closed under it (disposed stream, or a socket already shut
+                // down: broken pipe) is a write to a closed session, not a transport failure.
+                bool closed;
+                lock (_gate)
+                {
+                    closed = _eof;
+                }
+
+                var closedUnderUs = ex is ObjectDisposedException || (closed && ex is IOException);
+                var error = closedUnderUs ? new TelnetClosedException("The session is closed; nothing can be written.", ex) : ex;
                 item.Completion.TrySetException(error);
                 FailQueuedWrites(error);
-                Shutdown(ex is ObjectDisposedException ? TelnetCloseReason.LocalClose : TelnetCloseReason.TransportError, ex is ObjectDisposedException ? null : ex);
+                Shutdown(closedUnderUs ? TelnetCloseReason.LocalClose : TelnetCloseReason.TransportError, closedUnderUs ? null : ex);
             }
         }
     }

@@ -32,10 +32,14 @@ using RxTelnet.Transport;
 /// </remarks>
 public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
 {
+    /// <summary>The most cooked bytes queued before receiving pauses (see <see cref="TelnetSessionOptions.PauseWhenBufferFull"/>).</summary>
+    internal const int MaxPauseMark = 256 * 1024;
+
     private readonly object _gate = new();
     private readonly ITelnetTransport _transport;
     private readonly TelnetSessionOptions _options;
     private readonly CookedBuffer _buffer;
+    private readonly IReceiveFlowControl? _flowControl;
     private readonly Broadcast<byte[]> _raw;
     private readonly Broadcast<byte[]> _rawSent;
     private readonly Broadcast<TelnetEvent> _events;
@@ -48,6 +52,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     private Action<TelnetCommand>? _negotiationCallback;
     private TelnetSessionState _current = TelnetSessionState.Connecting;
     private bool _eof;
+    private bool _receivePaused;
     private Exception? _fault;
     private bool _started;
     private bool _disposed;
@@ -62,6 +67,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         _transport = transport;
         _options = options ?? TelnetSessionOptions.Default;
         _buffer = new CookedBuffer(_options.MaxBufferedBytes);
+        _flowControl = _options.PauseWhenBufferFull ? transport as IReceiveFlowControl : null;
         _raw = new Broadcast<byte[]>(_subscriberErrors);
         _rawSent = new Broadcast<byte[]>(_subscriberErrors);
         _events = new Broadcast<TelnetEvent>(_subscriberErrors);
@@ -249,16 +255,22 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
                 return;
             }
 
-            try
+            // Without QueueForReads the session is consumed through the hot streams only: nothing to keep.
+            if (_options.QueueForReads)
             {
-                _buffer.Append(data.Span);
-                completion = EvaluatePending(ReadTrigger.Data);
-            }
-            catch (TelnetBufferLimitExceededException ex)
-            {
-                // What was buffered before stays readable; the chunk that did not fit is reported, never silently dropped.
-                overflow = ex;
-                _fault = ex;
+                try
+                {
+                    // Cooked data are slices of owned, never reused arrays (see ITelnetTransport): queued without a copy.
+                    _buffer.AppendOwned(data);
+                    completion = EvaluatePending(ReadTrigger.Data);
+                    UpdateReceiving();
+                }
+                catch (TelnetBufferLimitExceededException ex)
+                {
+                    // What was buffered before stays readable; the chunk that did not fit is reported, never silently dropped.
+                    overflow = ex;
+                    _fault = ex;
+                }
             }
         }
 
@@ -348,6 +360,41 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         // Last: a reader woken by the end of stream finds the session closed and every stream completed.
         completion.Deliver();
     }
+
+    /// <summary>
+    /// Pauses the transport while the queue is at the pause mark and no read waits for more; resumes it once reads
+    /// took the queue down to half the mark, or a read has to wait. Called under <see cref="_gate"/> after every
+    /// change to the queue or the pending read; the transport never calls back on this stack.
+    /// </summary>
+    private void UpdateReceiving()
+    {
+        if (_flowControl is null || _eof)
+        {
+            return;
+        }
+
+        var pauseAt = PauseMark(_options.MaxBufferedBytes);
+        if (!_receivePaused)
+        {
+            if (_pending is null && _buffer.Length >= pauseAt)
+            {
+                _receivePaused = true;
+                _flowControl.PauseReceiving();
+            }
+        }
+        else if (_pending is not null || _buffer.Length <= pauseAt / 2)
+        {
+            _receivePaused = false;
+            _flowControl.ResumeReceiving();
+        }
+    }
+
+    /// <summary>
+    /// The queue length at which receiving pauses: half the limit, so a chunk on its way still fits, but no more
+    /// than <see cref="MaxPauseMark"/>: beyond that, holding more only costs memory and cache, as the transport
+    /// buffers what follows (for TCP, the socket's buffers).
+    /// </summary>
+    private static int PauseMark(int limit) => Math.Min(limit - (limit / 2), MaxPauseMark);
 
     private void SetState(TelnetSessionState state)
     {

@@ -27,6 +27,42 @@ public sealed record class TelnetSessionOptions
     /// <summary>Gets the default options.</summary>
     public static TelnetSessionOptions Default { get; } = new();
 
+    /// <summary>
+    /// Gets whether the session stops receiving while its cooked queue is full, when the transport supports it
+    /// (<see cref="Transport.IReceiveFlowControl"/>: sockets, TLS, streams, in-memory pairs). True by default.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// With it, a peer that sends faster than the application reads is slowed down instead of the session failing:
+    /// once the queue holds half of <see cref="MaxBufferedBytes"/> or 256 KiB, whichever is less, and no sequential
+    /// read is waiting for more, the session stops reading the transport, which then holds what follows (for TCP,
+    /// the socket's buffers, after which the peer's sends block as the window closes). Once reads have taken the
+    /// queue down to half that mark, or a read has to wait for data, it reads again. No byte is lost or reordered,
+    /// and the hot streams (<see cref="TelnetSession.Data"/>, ...) pause with it.
+    /// </para>
+    /// <para>
+    /// A read that waits for a match (<c>ReadUntil</c>, <c>Expect</c>) keeps receiving, so data without the match
+    /// still ends in <see cref="TelnetBufferLimitExceededException"/> at the full limit, as without pausing. A session
+    /// consumed only through its hot streams must drain the queue (for example with <c>ReadBuffered</c>), or it
+    /// stops receiving at that mark; set this to false to fail at the limit instead. With a transport
+    /// that cannot pause (<see cref="Transport.ObservableTransport"/>) the limit applies as without this option.
+    /// </para>
+    /// </remarks>
+    public bool PauseWhenBufferFull { get; init; } = true;
+
+    /// <summary>
+    /// Gets whether cooked data is queued for the sequential read API (<c>ReadUntil</c>, <c>Expect</c>,
+    /// <c>ReadSome</c>, ...). True by default, as telnetlib keeps everything until read.
+    /// </summary>
+    /// <remarks>
+    /// Set it to false for a session consumed only through its hot streams (a terminal view bound to
+    /// <see cref="TelnetSession.Data"/>, a pipeline over <see cref="TelnetSession.Events"/>): nothing is queued, so
+    /// nothing fills up, nothing pauses (<see cref="PauseWhenBufferFull"/>) and <see cref="MaxBufferedBytes"/> never
+    /// applies, however long the session runs; the sequential reads then throw <see cref="InvalidOperationException"/>.
+    /// With the default, a session nobody reads sequentially stops receiving once its queue holds the pause mark.
+    /// </remarks>
+    public bool QueueForReads { get; init; } = true;
+
     /// <summary>Gets how received bytes are cooked; <see cref="TelnetParserOptions.Default"/> unless set.</summary>
     /// <exception cref="ArgumentNullException">Set to null.</exception>
     public TelnetParserOptions Parser
@@ -38,7 +74,9 @@ public sealed record class TelnetSessionOptions
     /// <summary>
     /// Gets the most cooked bytes held for sequential reads (<c>ReadUntil</c>, <c>Expect</c>, ...). Going past it
     /// closes the session with <see cref="TelnetCloseReason.BufferLimitExceeded"/> and fails the pending read with
-    /// <see cref="TelnetBufferLimitExceededException"/>; what was buffered before stays readable.
+    /// <see cref="TelnetBufferLimitExceededException"/>; what was buffered before stays readable. With
+    /// <see cref="PauseWhenBufferFull"/> the session stops receiving at half this limit instead, as long as no read
+    /// is waiting for more data (see there).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int MaxBufferedBytes

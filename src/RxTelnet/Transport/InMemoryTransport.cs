@@ -13,9 +13,10 @@ using System.Reactive.Linq;
 /// <remarks>
 /// Sends are copied into fresh arrays (the receiver owns them) and delivered in order on the delivery scheduler,
 /// never inline on the sender's stack, so two sessions wired back to back cannot re-enter each other.
-/// Closing one end delivers end of stream to the other after everything already sent.
+/// Closing one end delivers end of stream to the other after everything already sent. While paused
+/// (<see cref="IReceiveFlowControl"/>) sends queue up unbounded: the sender is never blocked.
 /// </remarks>
-public sealed class InMemoryTransport : ITelnetTransport
+public sealed class InMemoryTransport : ITelnetTransport, IReceiveFlowControl
 {
     private readonly object _gate = new();
     private readonly Queue<Delivery> _inbox = new();
@@ -23,6 +24,7 @@ public sealed class InMemoryTransport : ITelnetTransport
     private InMemoryTransport? _peer;
     private IObserver<byte[]>? _observer;
     private bool _draining;
+    private bool _paused;
     private bool _closed;
     private bool _subscribedOnce;
 
@@ -93,6 +95,43 @@ public sealed class InMemoryTransport : ITelnetTransport
     }
 
     /// <inheritdoc/>
+    public void PauseReceiving()
+    {
+        lock (_gate)
+        {
+            _paused = true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ResumeReceiving()
+    {
+        lock (_gate)
+        {
+            if (!_paused)
+            {
+                return;
+            }
+
+            _paused = false;
+        }
+
+        ScheduleDrain();
+    }
+
+    /// <summary>Gets how many chunks (and end of stream) wait to be delivered to this end: a test hook for pausing.</summary>
+    internal int PendingDeliveries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inbox.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     public void Dispose() => Close();
 
     /// <inheritdoc/>
@@ -150,7 +189,8 @@ public sealed class InMemoryTransport : ITelnetTransport
     {
         lock (_gate)
         {
-            if (_draining || _observer is null || _inbox.Count == 0)
+            // While paused only end of stream goes through: it carries no bytes to hold back.
+            if (_draining || _observer is null || _inbox.Count == 0 || (_paused && !_inbox.Peek().End))
             {
                 return;
             }
@@ -170,11 +210,13 @@ public sealed class InMemoryTransport : ITelnetTransport
             lock (_gate)
             {
                 observer = _observer;
-                if (observer is null || !_inbox.TryDequeue(out next))
+                if (observer is null || !_inbox.TryPeek(out next) || (_paused && !next.End))
                 {
                     _draining = false;
                     return;
                 }
+
+                _inbox.Dequeue();
 
                 if (next.End)
                 {

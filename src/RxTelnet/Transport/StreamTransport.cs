@@ -5,6 +5,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using RxTelnet.Internal;
 
 /// <summary>
 /// A transport over any <see cref="Stream"/>: a <see cref="NetworkStream"/>, an <see cref="System.Net.Security.SslStream"/>
@@ -13,22 +14,29 @@ using System.Reactive.Linq;
 /// <remarks>
 /// <para>
 /// Receives into a private buffer and emits an exactly sized copy of each read, so no reused buffer ever escapes
-/// (see <see cref="ITelnetTransport"/> on ownership). A read of zero bytes is the end of the stream.
+/// (see <see cref="ITelnetTransport"/> on ownership); a read that fills the buffer emits the buffer itself, and the
+/// next read gets a fresh one, twice as large up to the receive buffer size, so bulk transfers take fewer reads;
+/// a read that fills a quarter or less goes back to 16 KiB. A read of zero bytes is the end of the stream. While paused
+/// (<see cref="IReceiveFlowControl"/>) no read is issued, so the bytes wait in the stream.
 /// </para>
 /// <para>
 /// It can switch to TLS in place (<see cref="UpgradeToTlsAsync"/>, for START-TLS): the receive loop stops reading
 /// plain bytes at the switch point, wraps the stream in an <see cref="SslStream"/>, and goes on from there.
 /// </para>
 /// </remarks>
-public class StreamTransport : ITlsUpgradableTransport
+public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
 {
-    /// <summary>The default size of one read: 16 KiB.</summary>
-    public const int DefaultReceiveBufferSize = 16 * 1024;
+    /// <summary>The default most bytes one read asks for: 64 KiB, used only while reads keep filling smaller buffers.</summary>
+    public const int DefaultReceiveBufferSize = 64 * 1024;
+
+    // What a read asks for at first and after a burst: idle connections hold no more than this.
+    private const int InitialReadSize = 16 * 1024;
 
     private readonly Stream _original;
     private readonly bool _ownsStream;
     private readonly int _receiveBufferSize;
     private readonly CancellationTokenSource _closed = new();
+    private readonly ReceiveGate _receiveGate = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private volatile Stream _stream;
     private TlsUpgrade? _upgrade;
@@ -157,6 +165,12 @@ public class StreamTransport : ITlsUpgradableTransport
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
+    public void PauseReceiving() => _receiveGate.Pause();
+
+    /// <inheritdoc/>
+    public void ResumeReceiving() => _receiveGate.Resume();
+
     /// <summary>Called once when the transport closes, before the stream is disposed.</summary>
     protected virtual void OnClosing()
     {
@@ -181,22 +195,42 @@ public class StreamTransport : ITlsUpgradableTransport
 
     private async Task ReceiveLoopAsync(IObserver<byte[]> observer, CancellationToken token)
     {
-        var buffer = new byte[_receiveBufferSize];
+        // Not zeroed: a read writes what it returns, and only that is ever emitted.
+        var initial = Math.Min(InitialReadSize, _receiveBufferSize);
+        var buffer = GC.AllocateUninitializedArray<byte>(initial);
         try
         {
             while (true)
             {
+                await _receiveGate.WaitAsync(token).ConfigureAwait(false);
                 var n = await _stream.ReadAsync(buffer, token).ConfigureAwait(false);
                 if (n == 0)
                 {
                     break;
                 }
 
-                // An exactly sized fresh array: the receiver owns it, our buffer never escapes.
+                byte[] chunk;
+                if (n == buffer.Length)
+                {
+                    // A full read: hand the buffer itself over and read into a fresh, larger one next time.
+                    chunk = buffer;
+                    buffer = GC.AllocateUninitializedArray<byte>(Math.Min(2 * buffer.Length, _receiveBufferSize));
+                }
+                else
+                {
+                    // An exactly sized fresh array: the receiver owns it, our buffer never escapes.
+                    chunk = buffer.AsSpan(0, n).ToArray();
+                    if (n <= buffer.Length / 4 && buffer.Length > initial)
+                    {
+                        // The burst is over: an idle connection keeps only a small buffer.
+                        buffer = GC.AllocateUninitializedArray<byte>(initial);
+                    }
+                }
+
                 Volatile.Write(ref _deliveringThread, Environment.CurrentManagedThreadId);
                 try
                 {
-                    observer.OnNext(buffer.AsSpan(0, n).ToArray());
+                    observer.OnNext(chunk);
                 }
                 finally
                 {

@@ -194,6 +194,77 @@ public sealed class FaultTests : LeakCheckedTest
     }
 
     [Test]
+    public async Task Flood_ReaderBehind_SocketPausedPeerHeldBack_NothingLost()
+    {
+        const int limit = 256 * 1024;
+        const int block = 4096;
+        const int blocks = 8 * 1024;
+        var listener = Listen();
+        try
+        {
+            var (server, client) = await ConnectRawAsync(listener, new TelnetSessionOptions { MaxBufferedBytes = limit });
+            using var _ = server;
+            using var __ = client;
+            server.SendBufferSize = 64 * 1024;
+            var halfQueued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var watch = client.Data.Subscribe(_ =>
+            {
+                if (client.BufferedCount >= limit / 2)
+                {
+                    halfQueued.TrySetResult();
+                }
+            });
+
+            // 32 MiB in 4 KiB blocks, each ending with a prompt and filled with a letter that says where it belongs.
+            var flood = Task.Run(() =>
+            {
+                var chunk = new byte[16 * block];
+                for (var i = 0; i < blocks; i += 16)
+                {
+                    for (var j = 0; j < 16; j++)
+                    {
+                        var part = chunk.AsSpan(j * block, block);
+                        part.Fill((byte)('a' + ((i + j) % 26)));
+                        "$ "u8.CopyTo(part[^2..]);
+                    }
+
+                    server.Send(chunk);
+                }
+            });
+
+            await halfQueued.Task.WaitAsync(Deadline);
+
+            // Not reading: without pausing, the session would take in the flood and fail at the limit.
+            await Task.WhenAny(flood, Task.Delay(TimeSpan.FromMilliseconds(300)));
+            Assert.That(client.CurrentState.IsClosed, Is.False, "the session paused instead of failing");
+            Assert.That(client.BufferedCount, Is.LessThanOrEqualTo(limit));
+            Assert.That(flood.IsCompleted, Is.False, "the peer is held back by the closed TCP window");
+
+            var wrong = 0;
+            var most = 0;
+            for (var i = 0; i < blocks; i++)
+            {
+                var data = await client.ReadUntilAsync(B("$ ")).WaitAsync(Deadline);
+                if (data.Length != block || data[0] != (byte)('a' + (i % 26)) || data[^3] != data[0])
+                {
+                    wrong++;
+                }
+
+                most = Math.Max(most, client.BufferedCount);
+            }
+
+            await flood.WaitAsync(Deadline);
+            Assert.That(wrong, Is.Zero, "every block arrived whole and in order");
+            Assert.That(most, Is.LessThanOrEqualTo(limit));
+            Assert.That(client.CurrentState.IsClosed, Is.False);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Test]
     public async Task Sessions_OpenedAndClosedInLoop_NoThreadLeftBehind()
     {
         const int sessions = 200;

@@ -14,7 +14,7 @@ public sealed class CookedBufferTests
 
         Assert.That(buffer.Take(6), Is.EqualTo("hello "u8.ToArray()));
         Assert.That(buffer.Length, Is.EqualTo(5));
-        Assert.That(buffer.Span.ToArray(), Is.EqualTo("world"u8.ToArray()));
+        Assert.That(buffer.ToArray(), Is.EqualTo("world"u8.ToArray()));
         Assert.That(buffer.TakeAll(), Is.EqualTo("world"u8.ToArray()));
         Assert.That(buffer.Length, Is.Zero);
     }
@@ -29,7 +29,7 @@ public sealed class CookedBufferTests
 
         Assert.That(error!.LimitName, Is.EqualTo("MaxBufferedBytes"));
         Assert.That(error.Limit, Is.EqualTo(8));
-        Assert.That(buffer.Span.ToArray(), Is.EqualTo("12345"u8.ToArray()), "a failed append leaves the buffer as it was");
+        Assert.That(buffer.ToArray(), Is.EqualTo("12345"u8.ToArray()), "a failed append leaves the buffer as it was");
         buffer.Append("678"u8);
         Assert.That(buffer.Length, Is.EqualTo(8), "exactly MaxLength is allowed");
     }
@@ -83,7 +83,8 @@ public sealed class CookedBufferTests
             }
         }
 
-        Assert.That(buffer.BytesMoved, Is.LessThanOrEqualTo(2 * appended), "each appended byte is moved O(1) times");
+        Assert.That(buffer.BytesCopied, Is.EqualTo(appended), "each appended byte is copied in exactly once");
+        Assert.That(buffer.SegmentCount, Is.LessThanOrEqualTo(1 + (buffer.Length / 1024)), "small appends share arrays");
     }
 
     [Test]
@@ -99,6 +100,124 @@ public sealed class CookedBufferTests
             _ = buffer.Take(1);
         }
 
-        Assert.That(buffer.BytesMoved, Is.LessThanOrEqualTo(3L * (max + 10_000)));
+        Assert.That(buffer.BytesCopied, Is.EqualTo(max - 1 + 10_000), "nothing is moved to make room");
+        Assert.That(buffer.ToArray(), Has.Length.EqualTo(max - 1));
+    }
+
+    [Test]
+    public void AppendOwned_LargeSlices_AreQueuedWithoutCopying()
+    {
+        var buffer = new CookedBuffer(1 << 20);
+        var first = Filled(64 * 1024, 0);
+        var second = Filled(64 * 1024, 7);
+
+        buffer.AppendOwned(first);
+        buffer.AppendOwned(second.AsMemory(0, 40 * 1024));
+
+        Assert.That(buffer.BytesCopied, Is.Zero);
+        Assert.That(buffer.SegmentCount, Is.EqualTo(2));
+        var taken = buffer.Take(70_000);
+        Assert.That(taken, Is.EqualTo(first.Concat(second.Take(70_000 - first.Length)).ToArray()));
+        Assert.That(buffer.TakeAll(), Is.EqualTo(second.Skip(70_000 - first.Length).Take((40 * 1024) - (70_000 - first.Length)).ToArray()));
+    }
+
+    [TestCase(CookedBuffer.MinKeptSlice - 1, CookedBuffer.MinKeptSlice - 1)]
+    [TestCase(4096, 16 * 1024)]
+    public void AppendOwned_SmallOrSparseSlice_IsCopied(int length, int arrayLength)
+    {
+        // Keeping a small slice, or one that pins a much larger array, would let memory outgrow the byte limit.
+        var buffer = new CookedBuffer(1 << 20);
+        var array = Filled(arrayLength, 3);
+
+        buffer.AppendOwned(array.AsMemory(0, length));
+        array.AsSpan().Clear();
+
+        Assert.That(buffer.BytesCopied, Is.EqualTo(length));
+        Assert.That(buffer.TakeAll(), Is.EqualTo(Filled(arrayLength, 3).Take(length).ToArray()));
+    }
+
+    [Test]
+    public void AppendOwned_OverMaxLength_ThrowsAndAppendsNothing()
+    {
+        var buffer = new CookedBuffer(4096);
+        buffer.AppendOwned(new byte[4000]);
+
+        Assert.Throws<TelnetBufferLimitExceededException>(() => buffer.AppendOwned(new byte[2048]));
+        Assert.That(buffer.Length, Is.EqualTo(4000));
+    }
+
+    [Test]
+    public void IndexOfAndTake_OverMixedSegments_MatchAContiguousCopy()
+    {
+        // Owned and copied appends of random sizes, checked against a plain list at every step.
+        var random = new Random(1234);
+        var buffer = new CookedBuffer(1 << 22);
+        var model = new List<byte>();
+        byte[][] needles = ["ab"u8.ToArray(), "abcab"u8.ToArray(), [.. Enumerable.Repeat((byte)'a', 300)]];
+        for (var step = 0; step < 3000; step++)
+        {
+            var length = random.Next(4) == 0 ? random.Next(1024, 5000) : random.Next(1, 40);
+            var chunk = new byte[length];
+            for (var i = 0; i < length; i++)
+            {
+                chunk[i] = (byte)"abc"[random.Next(random.Next(10) == 0 ? 1 : 3)];
+            }
+
+            if (random.Next(2) == 0)
+            {
+                buffer.AppendOwned(chunk);
+            }
+            else
+            {
+                buffer.Append(chunk);
+            }
+
+            model.AddRange(chunk);
+            foreach (var needle in needles)
+            {
+                var from = model.Count == 0 ? 0 : random.Next(model.Count);
+                var expected = model.ToArray().AsSpan(from).IndexOf(needle);
+                Assert.That(buffer.IndexOf(needle, from, out _), Is.EqualTo(expected < 0 ? -1 : from + expected), $"step {step}");
+            }
+
+            if (random.Next(3) == 0)
+            {
+                var count = random.Next(model.Count + 1);
+                Assert.That(buffer.Take(count), Is.EqualTo(model.Take(count).ToArray()));
+                model.RemoveRange(0, count);
+            }
+
+            Assert.That(buffer.Length, Is.EqualTo(model.Count));
+        }
+
+        Assert.That(buffer.ToArray(), Is.EqualTo(model.ToArray()));
+    }
+
+    [Test]
+    public void GetSegments_FromAPosition_YieldsTheBytesFromThereInOrder()
+    {
+        var buffer = new CookedBuffer(1 << 20);
+        buffer.Append("head"u8);
+        buffer.AppendOwned(Filled(2048, 1));
+        buffer.Append("tail"u8);
+
+        var pieces = new List<byte>();
+        foreach (var piece in buffer.GetSegments(2))
+        {
+            pieces.AddRange(piece.ToArray());
+        }
+
+        Assert.That(pieces, Is.EqualTo(buffer.ToArray().Skip(2)));
+    }
+
+    private static byte[] Filled(int length, int seed)
+    {
+        var array = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            array[i] = (byte)((i * 31) + seed);
+        }
+
+        return array;
     }
 }

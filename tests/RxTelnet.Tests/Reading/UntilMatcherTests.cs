@@ -63,8 +63,12 @@ public sealed class UntilMatcherTests
             Assert.That(matcher.Find(buffer), Is.EqualTo(-1));
         }
 
-        // Each call rescans at most needle.Length - 1 old bytes.
-        Assert.That(matcher.BytesExamined, Is.LessThanOrEqualTo(buffer.Length + (10_000L * (needle.Length - 1))));
+        // Each call rescans at most needle.Length - 1 old bytes; a call whose range holds a boundary between the
+        // buffer's segments also compares the 2 * (needle.Length - 1) bytes around it, and a boundary stays in range
+        // for at most needle.Length calls.
+        var overlap = needle.Length - 1;
+        var boundaries = (long)buffer.SegmentCount - 1;
+        Assert.That(matcher.BytesExamined, Is.LessThanOrEqualTo(buffer.Length + (10_000L * overlap) + (boundaries * needle.Length * 2 * overlap)));
         Assert.That(matcher.BytesExamined, Is.LessThanOrEqualTo(6L * buffer.Length), "linear: c * n with c = 6 here");
     }
 
@@ -72,5 +76,26 @@ public sealed class UntilMatcherTests
     public void Constructor_EmptyNeedle_Throws()
     {
         Assert.Throws<ArgumentException>(() => _ = new UntilMatcher(ReadOnlyMemory<byte>.Empty));
+    }
+
+    [Test]
+    public void Find_NeedleStraddlingOwnedSegments_IsFound()
+    {
+        // Large owned slices are queued as they are, so the needle can span two or more of them.
+        var first = new byte[2048];
+        var second = new byte[2048];
+        first.AsSpan().Fill((byte)'x');
+        second.AsSpan().Fill((byte)'y');
+        "log"u8.CopyTo(first.AsSpan(first.Length - 3));
+        "in: "u8.CopyTo(second);
+        var buffer = new CookedBuffer(1 << 20);
+        var matcher = new UntilMatcher("login: "u8.ToArray());
+
+        buffer.AppendOwned(first);
+        Assert.That(matcher.Find(buffer), Is.EqualTo(-1));
+        buffer.AppendOwned(second);
+
+        Assert.That(buffer.SegmentCount, Is.EqualTo(2));
+        Assert.That(matcher.Find(buffer), Is.EqualTo(first.Length + 4));
     }
 }

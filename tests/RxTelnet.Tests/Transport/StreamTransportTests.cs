@@ -1,0 +1,140 @@
+namespace RxTelnet.Tests.Transport;
+
+using System.Reactive;
+using RxTelnet.Transport;
+
+/// <summary>
+/// <see cref="StreamTransport"/>'s receive loop over a <see cref="MemoryStream"/>, whose reads complete at once:
+/// chunk ownership for full and partial reads, and pausing from inside the delivery of a chunk.
+/// </summary>
+[TestFixture]
+public sealed class StreamTransportTests
+{
+    private const int ReadSize = 1024;
+
+    private static byte[] Data(int length)
+    {
+        var data = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            data[i] = (byte)(i * 7);
+        }
+
+        return data;
+    }
+
+    [Test]
+    public async Task Received_FullAndPartialReads_EmitsFreshArraysThatStayIntact()
+    {
+        var data = Data((4 * ReadSize) + 100);
+        using var transport = new StreamTransport(new MemoryStream(data), receiveBufferSize: ReadSize);
+        var chunks = new List<byte[]>();
+        var done = new TaskCompletionSource();
+        using var _ = transport.Received.Subscribe(chunks.Add, e => done.TrySetException(e), () => done.TrySetResult());
+
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(chunks.Select(static c => c.Length), Is.EqualTo(new[] { ReadSize, ReadSize, ReadSize, ReadSize, 100 }));
+        Assert.That(chunks.Distinct().Count(), Is.EqualTo(chunks.Count), "every chunk is its own array");
+        Assert.That(chunks.SelectMany(static c => c), Is.EqualTo(data), "and none was written to after it was emitted");
+    }
+
+    [Test]
+    public async Task PauseReceiving_FromInsideADelivery_NoFurtherReadUntilResumed()
+    {
+        var data = Data(4 * ReadSize);
+        var stream = new MemoryStream(data);
+        using var transport = new StreamTransport(stream, receiveBufferSize: ReadSize);
+        var chunks = new List<byte[]>();
+        var done = new TaskCompletionSource();
+        using var _ = transport.Received.Subscribe(Observer.Create<byte[]>(
+            chunk =>
+            {
+                chunks.Add(chunk);
+                if (chunks.Count == 1)
+                {
+                    transport.PauseReceiving();
+                }
+            },
+            e => done.TrySetException(e),
+            () => done.TrySetResult()));
+
+        Assert.That(chunks, Has.Count.EqualTo(1));
+        Assert.That(stream.Position, Is.EqualTo(ReadSize), "the stream was not read past the first chunk");
+
+        transport.ResumeReceiving();
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(chunks.SelectMany(static c => c), Is.EqualTo(data), "nothing lost or reordered");
+    }
+
+    [Test]
+    public async Task Received_ReadsThatFillTheBuffer_AskForMoreUpToTheLimit_ThenSmallAgainAfterTheBurst()
+    {
+        // Each entry is how many bytes the stream has for one read; it records how many each read asked for.
+        var stream = new ScriptedStream([16 * 1024, 32 * 1024, 64 * 1024, 64 * 1024, 10, 16 * 1024, 100]);
+        using var transport = new StreamTransport(stream);
+        var chunks = new List<byte[]>();
+        var done = new TaskCompletionSource();
+        using var _ = transport.Received.Subscribe(chunks.Add, e => done.TrySetException(e), () => done.TrySetResult());
+
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        const int k = 1024;
+        Assert.That(stream.Asked, Is.EqualTo(new[] { 16 * k, 32 * k, 64 * k, 64 * k, 64 * k, 16 * k, 32 * k, 16 * k }));
+        Assert.That(chunks.Select(static c => c.Length), Is.EqualTo(new[] { 16 * k, 32 * k, 64 * k, 64 * k, 10, 16 * k, 100 }));
+        Assert.That(StreamTransport.DefaultReceiveBufferSize, Is.EqualTo(64 * k));
+    }
+
+    /// <summary>A stream whose reads return the scripted lengths, then end; it records what each read asked for.</summary>
+    private sealed class ScriptedStream(int[] reads) : Stream
+    {
+        private int _next;
+
+        public List<int> Asked { get; } = [];
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            Asked.Add(buffer.Length);
+            if (_next == reads.Length)
+            {
+                return 0;
+            }
+
+            var n = Math.Min(reads[_next++], buffer.Length);
+            buffer[..n].Fill((byte)_next);
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+        }
+    }
+}
