@@ -69,6 +69,35 @@ public sealed class StartTlsTests : ReactiveTest
     }
 
     [Test]
+    public void Client_FollowsSplitAtEveryByte_SwitchesRightAfterItsIacSe()
+    {
+        byte[] tlsBytes = [0x16, 0x03, 0x01, 0x00, 0x05];
+        byte[] wire = [.. "ab"u8, .. FollowsWire, .. tlsBytes];
+        var switchPoint = 2 + FollowsWire.Length;
+        for (var split = 0; split <= wire.Length; split++)
+        {
+            var scheduler = new TestScheduler();
+            var transport = new UpgradableTransport();
+            using var session = Session(transport, scheduler, AsClient);
+            var data = new List<byte>();
+            session.Data.Subscribe(d => data.AddRange(d.ToArray()));
+            transport.Receive([Iac, Do, StartTls]);
+
+            transport.Receive(wire[..split]);
+            if (transport.Upgrades.Count == 0)
+            {
+                // The switch point is in the second chunk; a real transport reads nothing plain after it.
+                transport.Receive(wire[split..]);
+            }
+
+            Assert.That(transport.Upgrades, Has.Count.EqualTo(1), $"split at {split}");
+            var expectedRest = split >= switchPoint ? wire[switchPoint..split] : tlsBytes;
+            Assert.That(transport.Upgrades[0].AlreadyReceived, Is.EqualTo(expectedRest), $"split at {split}: the handshake gets exactly the bytes after IAC SE");
+            Assert.That(data, Is.EqualTo("ab"u8.ToArray()), $"split at {split}: only the plain data is Telnet data");
+        }
+    }
+
+    [Test]
     public void Client_WritesDuringHandshake_WaitAndGoOutAfterIt()
     {
         var scheduler = new TestScheduler();
