@@ -84,6 +84,68 @@ public sealed class StartTlsTests
     }
 
     [Test]
+    public async Task StartTls_BulkDataAfterTheSwitch_ArrivesWholeThroughTlsAndBackpressure()
+    {
+        const int Lines = 64 * 1024;
+        var line = Encoding.ASCII.GetBytes(new string('x', 62) + "\r\n");
+        using var listener = TelnetListener.Start(
+            new IPEndPoint(IPAddress.Loopback, 0),
+            new TelnetSessionOptions { StartTls = StartTlsOptions.Server(TestCertificate.Value) });
+        listener.Sessions.Subscribe(session => _ = FloodAsync(session));
+        await using var session = new TelnetSession(
+            await SocketTransport.ConnectAsync("127.0.0.1", listener.LocalEndPoint.Port, Timeout),
+            new TelnetSessionOptions { StartTls = TrustingClient() }).Start();
+
+        var received = 0L;
+        var piledUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var counting = session.Data.Subscribe(d =>
+        {
+            if (Interlocked.Add(ref received, d.Length) >= 256 * 1024)
+            {
+                piledUp.TrySetResult();
+            }
+        });
+        Assert.That(await session.StartTlsAsync().WaitAsync(Timeout), Is.True);
+
+        // Read nothing until 256 KiB are queued: the session must pause the (TLS) socket, then resume as we read.
+        await piledUp.Task.WaitAsync(Timeout);
+        var total = 0L;
+        for (var i = 0; i < Lines; i++)
+        {
+            var chunk = await session.ReadUntilAsync(line, Timeout);
+            Assert.That(chunk, Is.EqualTo(line), $"line {i} arrived whole and alone");
+            total += chunk.Length;
+        }
+
+        Assert.That(total, Is.EqualTo((long)Lines * line.Length), "4 MiB over TLS, nothing lost or reordered");
+        Assert.That(session.IsSecure, Is.True);
+
+        async Task FloodAsync(TelnetSession served)
+        {
+            using (served)
+            {
+                try
+                {
+                    if (!await served.StartTlsAsync())
+                    {
+                        return;
+                    }
+
+                    for (var i = 0; i < Lines; i += 1024)
+                    {
+                        await served.WriteRawAsync(Enumerable.Repeat(line, 1024).SelectMany(static l => l).ToArray());
+                    }
+
+                    await served.ReadAllAsync();
+                }
+                catch (Exception ex) when (ex is TelnetException or IOException)
+                {
+                }
+            }
+        }
+    }
+
+    [Test]
     public async Task StartTls_DefaultCertificateRules_RejectSelfSignedAndCloseTheSession()
     {
         using var listener = StartServer(StartTlsOptions.Server(TestCertificate.Value));
