@@ -34,7 +34,7 @@ public sealed class StartTlsTests : ReactiveTest
 
     private static readonly StartTlsOptions AsClient = StartTlsOptions.Client("localhost");
 
-    private static TelnetSession Session(UpgradableTransport transport, TestScheduler scheduler, StartTlsOptions? tls, TelnetOptionPolicy? policy = null) =>
+    private static TelnetSession StartSession(UpgradableTransport transport, TestScheduler scheduler, StartTlsOptions? tls, TelnetOptionPolicy? policy = null) =>
         new TelnetSession(transport, new TelnetSessionOptions
         {
             Scheduler = scheduler,
@@ -43,12 +43,24 @@ public sealed class StartTlsTests : ReactiveTest
             NegotiationTimeout = TimeSpan.FromTicks(1_000),
         }).Start();
 
+    /// <summary>A started session over a fresh transport double, on its own virtual clock.</summary>
+    private sealed record Rig(TestScheduler Scheduler, UpgradableTransport Transport, TelnetSession Session) : IDisposable
+    {
+        public static Rig Start(StartTlsOptions? tls, TelnetOptionPolicy? policy = null, bool secure = false)
+        {
+            var scheduler = new TestScheduler();
+            var transport = new UpgradableTransport { IsSecure = secure };
+            return new Rig(scheduler, transport, StartSession(transport, scheduler, tls, policy));
+        }
+
+        public void Dispose() => Session.Dispose();
+    }
+
     [Test]
     public void Client_ServerAsksAndSaysFollows_AnswersFollowsAsLastPlainBytesAndSwitchesAtTheExactByte()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, AsClient);
+        using var rig = Rig.Start(AsClient);
+        var (_, transport, session) = rig;
         var data = new List<byte>();
         session.Data.Subscribe(d => data.AddRange(d.ToArray()));
 
@@ -78,7 +90,7 @@ public sealed class StartTlsTests : ReactiveTest
         {
             var scheduler = new TestScheduler();
             var transport = new UpgradableTransport();
-            using var session = Session(transport, scheduler, AsClient);
+            using var session = StartSession(transport, scheduler, AsClient);
             var data = new List<byte>();
             session.Data.Subscribe(d => data.AddRange(d.ToArray()));
             transport.Receive([Iac, Do, StartTls]);
@@ -100,9 +112,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void Client_WritesDuringHandshake_WaitAndGoOutAfterIt()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, AsClient);
+        using var rig = Rig.Start(AsClient);
+        var (_, transport, session) = rig;
         var secure = new List<bool>();
         session.Secure.Subscribe(secure.Add);
         transport.Receive([Iac, Do, StartTls]);
@@ -124,9 +135,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void Client_AfterSwitch_EveryOptionIsOffAndStartTlsIsRefused()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, AsClient, TelnetOptionPolicy.RefuseAll.AllowRemote(TelnetOption.Echo));
+        using var rig = Rig.Start(AsClient, TelnetOptionPolicy.RefuseAll.AllowRemote(TelnetOption.Echo));
+        var (_, transport, session) = rig;
         var changes = new List<OptionChange>();
         session.OptionChanges.Subscribe(changes.Add);
         transport.Receive([Iac, Will, 1, Iac, Do, StartTls]);
@@ -152,9 +162,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void Client_FollowsWithoutAgreement_IsIgnored()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, AsClient);
+        using var rig = Rig.Start(AsClient);
+        var (_, transport, session) = rig;
         var data = new List<byte>();
         session.Data.Subscribe(d => data.AddRange(d.ToArray()));
 
@@ -167,9 +176,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void Client_FollowsInsideMccp2Stream_IsIgnoredAndWritesFlow()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, AsClient, TelnetOptionPolicy.RefuseAll.AllowRemote(TelnetOption.Compress2));
+        using var rig = Rig.Start(AsClient, TelnetOptionPolicy.RefuseAll.AllowRemote(TelnetOption.Compress2));
+        var (_, transport, session) = rig;
         var data = new List<byte>();
         session.Data.Subscribe(d => data.AddRange(d.ToArray()));
         transport.Receive([Iac, Do, StartTls, Iac, Will, 86, Iac, Sb, 86, Iac, Se]);
@@ -187,9 +195,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void Client_NotConfigured_RefusesLikeAnyOtherOption()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, tls: null, TelnetOptionPolicy.RefuseAll.Allow(TelnetOption.StartTls));
+        using var rig = Rig.Start(tls: null, TelnetOptionPolicy.RefuseAll.Allow(TelnetOption.StartTls));
+        var (_, transport, session) = rig;
 
         transport.Receive([Iac, Do, StartTls]);
 
@@ -199,9 +206,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void Client_StartTlsAsync_OffersWillAndCompletesTrueAfterHandshake()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, AsClient);
+        using var rig = Rig.Start(AsClient);
+        var (scheduler, transport, session) = rig;
 
         var result = scheduler.CreateObserver<bool>();
         session.StartTls().Subscribe(result);
@@ -219,9 +225,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void StartTls_PeerRefuses_CompletesFalse()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, AsClient);
+        using var rig = Rig.Start(AsClient);
+        var (scheduler, transport, session) = rig;
         var result = scheduler.CreateObserver<bool>();
         session.StartTls().Subscribe(result);
         scheduler.AdvanceTo(300);
@@ -235,9 +240,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void StartTls_SilentPeer_CompletesFalseAtTheNegotiationTimeout()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, StartTlsOptions.Server(TestCertificate.Value));
+        using var rig = Rig.Start(StartTlsOptions.Server(TestCertificate.Value));
+        var (scheduler, transport, session) = rig;
 
         var result = scheduler.Start(() => session.StartTls(), 100, 200, 10_000);
 
@@ -248,9 +252,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void StartTls_SessionCloses_FailsWithTelnetClosedException()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, AsClient);
+        using var rig = Rig.Start(AsClient);
+        var (_, transport, session) = rig;
         var task = session.StartTlsAsync();
 
         transport.End();
@@ -262,9 +265,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void Server_ClientAgrees_SendsFollowsHoldsWritesAndSwitchesOnClientsFollows()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, StartTlsOptions.Server(TestCertificate.Value));
+        using var rig = Rig.Start(StartTlsOptions.Server(TestCertificate.Value));
+        var (scheduler, transport, session) = rig;
         var result = scheduler.CreateObserver<bool>();
         session.StartTls().Subscribe(result);
         scheduler.AdvanceTo(10);
@@ -292,9 +294,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void Server_ClientNeverSaysFollows_ReleasesWritesAtTheNegotiationTimeout()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, StartTlsOptions.Server(TestCertificate.Value));
+        using var rig = Rig.Start(StartTlsOptions.Server(TestCertificate.Value));
+        var (scheduler, transport, session) = rig;
         transport.Receive([Iac, Will, StartTls]);
         Assert.That(transport.SentBytes, Is.EqualTo((byte[])[Iac, Do, StartTls, .. FollowsWire]), "a client's offer is accepted without StartTls()");
 
@@ -310,9 +311,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void HandshakeFails_SessionClosesWithTheError()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, AsClient);
+        using var rig = Rig.Start(AsClient);
+        var (_, transport, session) = rig;
         var task = session.StartTlsAsync();
         transport.Receive([Iac, Do, StartTls, .. FollowsWire]);
 
@@ -349,7 +349,7 @@ public sealed class StartTlsTests : ReactiveTest
     {
         var scheduler = new TestScheduler();
         var transport = new UpgradableTransport { IsSecure = true };
-        using var session = Session(transport, scheduler, AsClient);
+        using var session = StartSession(transport, scheduler, AsClient);
 
         var result = scheduler.Start(() => session.StartTls(), 100, 200, 10_000);
         transport.Receive([Iac, Do, StartTls]);
@@ -361,9 +361,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void TelnetlibCallbackMode_NeverSwitches()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport();
-        using var session = Session(transport, scheduler, AsClient);
+        using var rig = Rig.Start(AsClient);
+        var (_, transport, session) = rig;
         session.SetOptionNegotiationCallback(_ => { });
 
         transport.Receive([Iac, Do, StartTls, .. FollowsWire, .. "x"u8]);
@@ -396,7 +395,7 @@ public sealed class StartTlsTests : ReactiveTest
     private static void FailHandshakeAndDropEverything()
     {
         var transport = new UpgradableTransport();
-        using var session = Session(transport, new TestScheduler(), AsClient);
+        using var session = StartSession(transport, new TestScheduler(), AsClient);
         transport.Receive([Iac, Do, StartTls, .. FollowsWire]);
         transport.Upgrades[0].Fail(new System.Security.Authentication.AuthenticationException("bad certificate"));
     }
