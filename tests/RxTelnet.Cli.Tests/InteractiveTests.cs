@@ -9,28 +9,9 @@ using RxTelnet.Negotiation;
 
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class InteractiveTests
+public sealed class InteractiveTests : DemoServerFixture
 {
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(20);
-    private DemoServer _server = null!;
-    private TestFiles _files = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _server = new DemoServer();
-        _files = new TestFiles();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _server.Dispose();
-        _files.Dispose();
-    }
-
-    private string Port => _server.Port.ToString(CultureInfo.InvariantCulture);
-
     [Test]
     public async Task LineMode_LoginShowVersionExit_ShowsOutputAndEndsAtServerEof()
     {
@@ -106,7 +87,7 @@ public sealed class InteractiveTests
     public async Task LineMode_EscapeSendCommands_GoOnTheWire()
     {
         var terminal = new FakeTerminal();
-        var log = _files.PathOf("trace.log");
+        var log = Files.PathOf("trace.log");
         var run = Cli.RunAsync(["127.0.0.1", Port, "--log", log], terminal);
         await terminal.Output.WaitForAsync("login: ");
 

@@ -7,32 +7,13 @@ using RxTelnet.Transport;
 
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class ScriptModeTests
+public sealed class ScriptModeTests : DemoServerFixture
 {
-    private DemoServer _server = null!;
-    private TestFiles _files = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _server = new DemoServer();
-        _files = new TestFiles();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _server.Dispose();
-        _files.Dispose();
-    }
-
-    private string Port => _server.Port.ToString(CultureInfo.InvariantCulture);
-
     [Test]
     public async Task Script_AllStepsMatch_ExitsZeroWithTranscript()
     {
         var terminal = new FakeTerminal();
-        var script = _files.Write("login.txt", TestFiles.DemoLogin);
+        var script = Files.Write("login.txt", TestFiles.DemoLogin);
 
         var code = await Cli.RunAsync(["127.0.0.1", Port, "--script", script], terminal);
 
@@ -51,8 +32,8 @@ public sealed class ScriptModeTests
     {
         using var server = new DemoServer(StartTlsOptions.Server(TestCertificate.Value));
         var terminal = new FakeTerminal();
-        var script = _files.Write("login.txt", TestFiles.DemoLogin);
-        var log = _files.PathOf("trace.log");
+        var script = Files.Write("login.txt", TestFiles.DemoLogin);
+        var log = Files.PathOf("trace.log");
 
         var code = await Cli.RunAsync(
             ["127.0.0.1", server.Port.ToString(CultureInfo.InvariantCulture), "--starttls", "--insecure", "--script", script, "--log", log],
@@ -73,7 +54,7 @@ public sealed class ScriptModeTests
     public async Task Script_StartTlsRefused_ExitsOneInsteadOfGoingOnInPlainText()
     {
         var terminal = new FakeTerminal();
-        var script = _files.Write("login.txt", TestFiles.DemoLogin);
+        var script = Files.Write("login.txt", TestFiles.DemoLogin);
 
         var code = await Cli.RunAsync(["127.0.0.1", Port, "--starttls", "--script", script], terminal);
 
@@ -90,7 +71,7 @@ public sealed class ScriptModeTests
     {
         using var server = new DemoServer(StartTlsOptions.Server(TestCertificate.Value));
         var terminal = new FakeTerminal();
-        var script = _files.Write("login.txt", TestFiles.DemoLogin);
+        var script = Files.Write("login.txt", TestFiles.DemoLogin);
 
         var code = await Cli.RunAsync(["127.0.0.1", server.Port.ToString(CultureInfo.InvariantCulture), "--starttls", "--script", script], terminal);
 
@@ -106,7 +87,7 @@ public sealed class ScriptModeTests
     public async Task Script_PatternNeverArrives_ExitsTwoNamingTheLine()
     {
         var terminal = new FakeTerminal();
-        var script = _files.Write("never.txt", "timeout 0.3\nexpect login: \nexpect this never comes\n");
+        var script = Files.Write("never.txt", "timeout 0.3\nexpect login: \nexpect this never comes\n");
 
         var code = await Cli.RunAsync(["127.0.0.1", Port, "--script", script], terminal);
 
@@ -122,7 +103,7 @@ public sealed class ScriptModeTests
     public async Task Script_ConnectionClosesBeforeMatch_ExitsTwo()
     {
         var terminal = new FakeTerminal();
-        var script = _files.Write("eof.txt", "expect login: \nsend u\nexpect Password: \nsend p\nexpect \\$ $\nsend exit\nexpect a prompt that never comes\n");
+        var script = Files.Write("eof.txt", "expect login: \nsend u\nexpect Password: \nsend p\nexpect \\$ $\nsend exit\nexpect a prompt that never comes\n");
 
         var code = await Cli.RunAsync(["127.0.0.1", Port, "--script", script], terminal);
 
@@ -138,7 +119,7 @@ public sealed class ScriptModeTests
     public async Task Script_UnknownStep_ExitsOneBeforeConnecting()
     {
         var terminal = new FakeTerminal();
-        var script = _files.Write("sleepy.txt", "expect login: \nsleep 1\n");
+        var script = Files.Write("sleepy.txt", "expect login: \nsleep 1\n");
 
         var code = await Cli.RunAsync(["127.0.0.1", Port, "--script", script], terminal);
 
@@ -154,7 +135,7 @@ public sealed class ScriptModeTests
     public async Task Script_DemoOption_RunsAgainstTheEmbeddedServer()
     {
         var terminal = new FakeTerminal();
-        var script = _files.Write("login.txt", TestFiles.DemoLogin);
+        var script = Files.Write("login.txt", TestFiles.DemoLogin);
 
         var code = await Cli.RunAsync(["--demo", "--script", script], terminal);
 
@@ -170,8 +151,8 @@ public sealed class ScriptModeTests
     public async Task Log_ScriptRun_TracesBothDirectionsWithHexAndCommands()
     {
         var terminal = new FakeTerminal();
-        var script = _files.Write("login.txt", TestFiles.DemoLogin);
-        var log = _files.PathOf("trace.log");
+        var script = Files.Write("login.txt", TestFiles.DemoLogin);
+        var log = Files.PathOf("trace.log");
 
         var code = await Cli.RunAsync(["127.0.0.1", Port, "--script", script, "--log", log], terminal);
 
