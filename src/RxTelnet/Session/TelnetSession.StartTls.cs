@@ -13,11 +13,12 @@ using RxTelnet.Transport;
 /// START-TLS (Telnet option 46, the START-TLS Internet-Draft): upgrading an open session to TLS in place.
 /// </content>
 /// <remarks>
-/// The exchange: the TLS server's side says <c>DO START_TLS</c>, the TLS client's side <c>WILL START_TLS</c>; the
-/// server then sends <c>IAC SB START_TLS FOLLOWS IAC SE</c> and sends nothing more in plain text; the client answers
-/// with the same subnegotiation and starts the handshake right after it; the server starts its handshake on
-/// receiving it. Over TLS both sides negotiate afresh: every option is off again, and START-TLS is refused from
-/// then on.
+/// The exchange: the TLS server's side says <c>DO START_TLS</c>, the TLS client's side <c>WILL START_TLS</c>. Once
+/// that is agreed each side sends <c>IAC SB START_TLS FOLLOWS IAC SE</c> and nothing more in plain text; a side
+/// starts its part of the handshake when it has sent its FOLLOWS and received the peer's, at the byte after it.
+/// This works whichever side says FOLLOWS first: clients that send it right after their <c>WILL</c> (as x3270
+/// does), servers that wait for it before sending theirs, and the reverse. Over TLS both sides negotiate afresh:
+/// every option is off again, and START-TLS is refused from then on.
 /// </remarks>
 public sealed partial class TelnetSession
 {
@@ -25,8 +26,8 @@ public sealed partial class TelnetSession
 
     private BehaviorSubject<bool>? _secure;
     private volatile bool _tlsSwitchPending;
-    private bool _awaitingClientFollows;
     private volatile bool _tlsUpgrading;
+    private Task? _ourFollows;
 
     /// <summary>Gets whether the connection is encrypted: a TLS transport, or after a START-TLS upgrade.</summary>
     public bool IsSecure => NegotiationState()._secure!.Value;
@@ -136,18 +137,26 @@ public sealed partial class TelnetSession
         return tls.IsServer ? policy.AllowRemote(TelnetOption.StartTls) : policy.AllowLocal(TelnetOption.StartTls);
     }
 
-    /// <summary>Called under the negotiation gate when an option changes: the TLS server's side announces the switch once the client agreed.</summary>
+    /// <summary>
+    /// Called under the negotiation gate when an option changes: once START-TLS is agreed for our part (our
+    /// <c>WILL</c> as the TLS client, the peer's <c>WILL</c> as the TLS server), we say FOLLOWS and then nothing
+    /// more in plain text.
+    /// </summary>
     private void OnStartTlsChanged(OptionChange change)
     {
-        if (change is { Option: TelnetOption.StartTls, Side: OptionSide.Remote, Enabled: true }
-            && _options.StartTls is { IsServer: true } && !_secure!.Value && !_awaitingClientFollows)
+        if (change is not { Option: TelnetOption.StartTls, Enabled: true } || _options.StartTls is not { } tls
+            || change.Side != (tls.IsServer ? OptionSide.Remote : OptionSide.Local) || _secure!.Value || _ourFollows is not null)
         {
-            _awaitingClientFollows = true;
-            _ = SendFollowsAndHoldAsync();
+            return;
         }
+
+        _ourFollows = SendFollowsAndHold();
     }
 
-    /// <summary>Called under the negotiation gate for <c>IAC SB START_TLS ... IAC SE</c>: decides whether it is the switch point.</summary>
+    /// <summary>
+    /// Called under the negotiation gate for <c>IAC SB START_TLS ... IAC SE</c>: the peer's FOLLOWS, after ours, is
+    /// the switch point.
+    /// </summary>
     private void OnStartTlsSubnegotiation(ReadOnlySpan<byte> payload)
     {
         if (payload is not [1] || _secure!.Value || _tlsUpgrading || _pipeline is { IsCompressed: true })
@@ -156,44 +165,39 @@ public sealed partial class TelnetSession
             return;
         }
 
-        if (_options.StartTls is { IsServer: true })
-        {
-            // The client's FOLLOWS: its handshake starts with the next byte.
-            _tlsSwitchPending = _awaitingClientFollows;
-        }
-        else if (_options.StartTls is not null && _negotiator!.IsLocalEnabled(TelnetOption.StartTls))
-        {
-            // The server's FOLLOWS: we answer with ours as the last plain bytes, then start the handshake.
-            HoldWrites();
-            _tlsSwitchPending = true;
-        }
+        // Without our own FOLLOWS (never agreed, or given up waiting) the peer's is ignored.
+        _tlsSwitchPending = _ourFollows is not null;
     }
 
-    private async Task SendFollowsAndHoldAsync()
+    /// <summary>Sends our FOLLOWS and holds every later write until the switch.</summary>
+    /// <returns>The FOLLOWS write: the handshake starts once it is on the wire.</returns>
+    private Task SendFollowsAndHold()
     {
-        // A client that agreed but never answers must not hold our writes for ever.
+        var follows = Enqueue(TelnetEncoder.Subnegotiation(TelnetOption.StartTls, FollowsPayload), holdAfter: true, CancellationToken.None);
+
+        // A write that fails because the session closed is reported through State; observe it here in case no switch awaits it.
+        _ = follows.ContinueWith(
+            static t => _ = t.Exception,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+        // A peer that agreed but never says FOLLOWS must not hold our writes for ever.
         _options.Scheduler.Schedule(_options.NegotiationTimeout, () =>
         {
             lock (_negotiationGate)
             {
-                if (!_awaitingClientFollows || _tlsUpgrading || _tlsSwitchPending)
+                if (!ReferenceEquals(_ourFollows, follows) || _tlsUpgrading || _tlsSwitchPending)
                 {
                     return;
                 }
 
-                _awaitingClientFollows = false;
+                _ourFollows = null;
             }
 
             ReleaseWrites();
         });
-        try
-        {
-            await Enqueue(TelnetEncoder.Subnegotiation(TelnetOption.StartTls, FollowsPayload), holdAfter: true, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TelnetException or IOException)
-        {
-            // The session closed: it reports that through State.
-        }
+        return follows;
     }
 
     /// <summary>Called by the receive path at the switch point, inside the transport's OnNext, with the rest of the chunk.</summary>
@@ -202,12 +206,14 @@ public sealed partial class TelnetSession
         _tlsSwitchPending = false;
         _tlsUpgrading = true;
         var tls = _options.StartTls!;
+        Task ourFollows;
 
         // Everything after the switch point belongs to the new, encrypted session: it negotiates from scratch, and
         // the state must be clean before the first decrypted byte is parsed.
         lock (_negotiationGate)
         {
-            _awaitingClientFollows = false;
+            ourFollows = _ourFollows!;
+            _ourFollows = null;
             _negotiator!.Policy = EffectivePolicy(secure: true);
             foreach (var change in _negotiator.Reset())
             {
@@ -215,21 +221,15 @@ public sealed partial class TelnetSession
             }
         }
 
-        var lastPlain = tls.IsServer ? [] : TelnetEncoder.Subnegotiation(TelnetOption.StartTls, FollowsPayload);
         Task upgrade;
         try
         {
-            upgrade = ((ITlsUpgradableTransport)_transport).UpgradeToTlsAsync(alreadyReceived, lastPlain, tls);
+            upgrade = ((ITlsUpgradableTransport)_transport).UpgradeToTlsAsync(alreadyReceived, ourFollows, tls);
         }
         catch (InvalidOperationException ex)
         {
             Shutdown(TelnetCloseReason.TransportError, ex);
             return;
-        }
-
-        if (lastPlain.Length > 0)
-        {
-            _rawSent.OnNext(lastPlain);
         }
 
         // Synchronously on the thread that completes the upgrade (the transport's receive loop, before it reads the

@@ -161,15 +161,6 @@ public sealed partial class TelnetSession
         }
     }
 
-    /// <summary>Stops sending after the write in progress, if any; queued and new writes wait for <see cref="ReleaseWrites"/>.</summary>
-    private void HoldWrites()
-    {
-        lock (_writeGate)
-        {
-            _writesHeld = true;
-        }
-    }
-
     /// <summary>Sends what was held back, in order.</summary>
     private void ReleaseWrites()
     {

@@ -24,7 +24,7 @@ public interface ITlsUpgradableTransport : ITelnetTransport
 
     /// <summary>Switches the connection to TLS at the current receive position.</summary>
     /// <param name="alreadyReceived">The bytes of the current chunk after the switch point: the start of the peer's TLS data (often empty).</param>
-    /// <param name="lastPlainBytes">Bytes to send in plain text right before the handshake starts (for example the client's own <c>IAC SB START_TLS FOLLOWS IAC SE</c>); may be empty.</param>
+    /// <param name="lastPlainSent">Completes when the last plain bytes (our own <c>IAC SB START_TLS FOLLOWS IAC SE</c>) are sent: the handshake starts after it. Sends are not held meanwhile, so that write can finish.</param>
     /// <param name="tls">Which side of the handshake to take, and how.</param>
     /// <param name="cancellationToken">Abandons the handshake; the connection then fails.</param>
     /// <returns>A task that completes when TLS is established, or faults with the handshake's error.</returns>
@@ -33,5 +33,6 @@ public interface ITlsUpgradableTransport : ITelnetTransport
     /// Not called from inside <c>OnNext</c> of <see cref="ITelnetTransport.Received"/>, the connection is already
     /// secure, or an upgrade is already under way.
     /// </exception>
-    Task UpgradeToTlsAsync(ReadOnlyMemory<byte> alreadyReceived, ReadOnlyMemory<byte> lastPlainBytes, StartTlsOptions tls, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentNullException"><paramref name="lastPlainSent"/> is null.</exception>
+    Task UpgradeToTlsAsync(ReadOnlyMemory<byte> alreadyReceived, Task lastPlainSent, StartTlsOptions tls, CancellationToken cancellationToken = default);
 }

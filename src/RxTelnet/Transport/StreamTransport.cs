@@ -105,8 +105,9 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
     }
 
     /// <inheritdoc/>
-    public Task UpgradeToTlsAsync(ReadOnlyMemory<byte> alreadyReceived, ReadOnlyMemory<byte> lastPlainBytes, StartTlsOptions tls, CancellationToken cancellationToken = default)
+    public Task UpgradeToTlsAsync(ReadOnlyMemory<byte> alreadyReceived, Task lastPlainSent, StartTlsOptions tls, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(lastPlainSent);
         ArgumentNullException.ThrowIfNull(tls);
         if (Volatile.Read(ref _deliveringThread) != Environment.CurrentManagedThreadId)
         {
@@ -123,7 +124,7 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
             throw new InvalidOperationException("A TLS upgrade is already under way.");
         }
 
-        _upgrade = new TlsUpgrade(alreadyReceived.ToArray(), lastPlainBytes.ToArray(), tls, cancellationToken);
+        _upgrade = new TlsUpgrade(alreadyReceived.ToArray(), lastPlainSent, tls, cancellationToken);
         return _upgrade.Completion.Task;
     }
 
@@ -267,16 +268,12 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
 
         try
         {
+            // Our FOLLOWS goes out through the ordinary send path; nothing may follow it in plain text.
+            await upgrade.LastPlainSent.WaitAsync(limit.Token).ConfigureAwait(false);
             await _sendLock.WaitAsync(limit.Token).ConfigureAwait(false);
             try
             {
                 var plain = _stream;
-                if (upgrade.LastPlainBytes.Length > 0)
-                {
-                    await plain.WriteAsync(upgrade.LastPlainBytes, limit.Token).ConfigureAwait(false);
-                    await plain.FlushAsync(limit.Token).ConfigureAwait(false);
-                }
-
                 var inner = upgrade.AlreadyReceived.Length > 0 ? new PrefixedStream(upgrade.AlreadyReceived, plain, leaveInnerOpen: true) : plain;
                 var ssl = new SslStream(inner, leaveInnerStreamOpen: true);
                 try
@@ -331,11 +328,11 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
         (token.IsCancellationRequested || Volatile.Read(ref _closedFlag) != 0)
         && ex is OperationCanceledException or ObjectDisposedException or IOException or SocketException;
 
-    private sealed class TlsUpgrade(byte[] alreadyReceived, byte[] lastPlainBytes, StartTlsOptions options, CancellationToken cancellationToken)
+    private sealed class TlsUpgrade(byte[] alreadyReceived, Task lastPlainSent, StartTlsOptions options, CancellationToken cancellationToken)
     {
         public byte[] AlreadyReceived { get; } = alreadyReceived;
 
-        public byte[] LastPlainBytes { get; } = lastPlainBytes;
+        public Task LastPlainSent { get; } = lastPlainSent;
 
         public StartTlsOptions Options { get; } = options;
 

@@ -1,6 +1,7 @@
 namespace RxTelnet.IntegrationTests.Loopback;
 
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
@@ -177,6 +178,88 @@ public sealed class StartTlsTests
         Assert.That(upgraded, Is.False, "the listener answered DONT START_TLS");
         Assert.That(session.IsSecure, Is.False);
         Assert.That(Encoding.ASCII.GetString(prompt), Is.EqualTo("still plain\r\n$ "));
+    }
+
+    [Test]
+    public async Task StartTls_ServerThatWaitsForTheClientsFollowsFirst_Interoperates()
+    {
+        // The order TN3270 servers written for x3270 use: DO, then wait for the client's WILL and FOLLOWS, then
+        // FOLLOWS and the server handshake. A client that waited for the server's FOLLOWS first would deadlock.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var server = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptAsync();
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            await stream.WriteAsync(new byte[] { 255, 253, 46 });
+            await ReadExactlyAsync(stream, [255, 251, 46, 255, 250, 46, 1, 255, 240]);
+            await stream.WriteAsync(new byte[] { 255, 250, 46, 1, 255, 240 });
+            await using var ssl = new SslStream(stream, leaveInnerStreamOpen: true);
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = TestCertificate.Value });
+            await ssl.WriteAsync("hello over tls\r\n"u8.ToArray());
+            await ssl.FlushAsync();
+            var buffer = new byte[1];
+            _ = await ssl.ReadAsync(buffer); // until the client closes
+        });
+
+        await using var session = new TelnetSession(
+            await SocketTransport.ConnectAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndPoint!).Port, Timeout),
+            new TelnetSessionOptions { StartTls = TrustingClient() }).Start();
+
+        Assert.That(await session.StartTlsAsync().WaitAsync(Timeout), Is.True);
+        var line = await session.ReadUntilAsync("\r\n"u8.ToArray(), Timeout);
+        Assert.That(Encoding.ASCII.GetString(line), Is.EqualTo("hello over tls\r\n"));
+        session.Close();
+        await server.WaitAsync(Timeout);
+    }
+
+    [Test]
+    public async Task StartTls_ClientThatSaysFollowsWithItsWill_IsServedByTheListener()
+    {
+        // x3270's order: on DO START_TLS it sends WILL and FOLLOWS together, and starts its handshake on the
+        // server's FOLLOWS.
+        using var listener = StartServer(StartTlsOptions.Server(TestCertificate.Value));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(listener.LocalEndPoint);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+
+        await ReadThroughAsync(stream, [255, 253, 46]);
+        await stream.WriteAsync(new byte[] { 255, 251, 46, 255, 250, 46, 1, 255, 240 });
+        await ReadThroughAsync(stream, [255, 250, 46, 1, 255, 240]);
+        await using var ssl = new SslStream(stream, leaveInnerStreamOpen: true, (_, cert, _, _) => cert?.GetCertHashString() == TestCertificate.Value.GetCertHashString());
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }).WaitAsync(Timeout);
+
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        while (!Encoding.ASCII.GetString([.. received]).Contains("$ ", StringComparison.Ordinal))
+        {
+            var n = await ssl.ReadAsync(buffer).AsTask().WaitAsync(Timeout);
+            Assert.That(n, Is.Positive, "the server went on over TLS");
+            received.AddRange(buffer.AsSpan(0, n).ToArray());
+        }
+
+        Assert.That(Encoding.ASCII.GetString([.. received]), Does.Contain("secret prompt\r\n$ "), "the listener saw START-TLS succeed");
+    }
+
+    /// <summary>Reads until exactly <paramref name="expected"/> has arrived, failing on anything else.</summary>
+    private static async Task ReadExactlyAsync(Stream stream, byte[] expected)
+    {
+        var got = new byte[expected.Length];
+        await stream.ReadExactlyAsync(got).AsTask().WaitAsync(Timeout);
+        Assert.That(got, Is.EqualTo(expected));
+    }
+
+    /// <summary>Reads and drops bytes until <paramref name="marker"/> has gone by.</summary>
+    private static async Task ReadThroughAsync(Stream stream, byte[] marker)
+    {
+        var seen = new List<byte>();
+        var one = new byte[1];
+        while (seen.Count < marker.Length || !seen.AsEnumerable().Skip(seen.Count - marker.Length).SequenceEqual(marker))
+        {
+            await stream.ReadExactlyAsync(one).AsTask().WaitAsync(Timeout);
+            seen.Add(one[0]);
+        }
     }
 
     /// <summary>A TCP relay that forwards both directions and records every byte.</summary>

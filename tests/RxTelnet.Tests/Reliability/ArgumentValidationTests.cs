@@ -228,6 +228,8 @@ public sealed class ArgumentValidationTests : LeakCheckedTest
             : t == typeof(object[]) ? Array.Empty<object>()
             : t == typeof(TextReader) ? new StringReader(string.Empty)
             : t == typeof(TextWriter) ? new StringWriter()
+            : t == typeof(Task) ? Task.CompletedTask
+            : t == typeof(StartTlsOptions) ? StartTlsOptions.Client("localhost")
             : t == typeof(RxTelnet.Compat.Telnet) ? Instance(t)
             : t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IObservable<>)
                 ? typeof(Observable).GetMethod(nameof(Observable.Never), Type.EmptyTypes)!.MakeGenericMethod(t.GetGenericArguments()[0]).Invoke(null, null)

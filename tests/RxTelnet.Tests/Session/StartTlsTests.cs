@@ -57,7 +57,7 @@ public sealed class StartTlsTests : ReactiveTest
     }
 
     [Test]
-    public void Client_ServerAsksAndSaysFollows_AnswersFollowsAsLastPlainBytesAndSwitchesAtTheExactByte()
+    public void Client_ServerAsks_AgreesAndSaysFollowsAtOnce_ThenSwitchesAtTheExactByteAfterTheServers()
     {
         using var rig = Rig.Start(AsClient);
         var (_, transport, session) = rig;
@@ -65,19 +65,34 @@ public sealed class StartTlsTests : ReactiveTest
         session.Data.Subscribe(d => data.AddRange(d.ToArray()));
 
         transport.Receive([Iac, Do, StartTls]);
-        Assert.That(transport.SentBytes, Is.EqualTo(new byte[] { Iac, Will, StartTls }), "the client agrees to be the TLS client");
+        Assert.That(transport.SentBytes, Is.EqualTo((byte[])[Iac, Will, StartTls, .. FollowsWire]), "WILL, then FOLLOWS right away (as x3270 does)");
+        Assert.That(transport.Upgrades, Is.Empty, "the handshake waits for the server's FOLLOWS");
 
-        // FOLLOWS, then the first bytes of the server's TLS data in the same chunk.
+        // The server's FOLLOWS, then the first bytes of its TLS data in the same chunk.
         transport.Receive([.. "plain"u8, .. FollowsWire, 0x16, 0x03, 0x01]);
 
         Assert.That(transport.Upgrades, Has.Count.EqualTo(1));
         var upgrade = transport.Upgrades[0];
         Assert.That(upgrade.AlreadyReceived, Is.EqualTo(new byte[] { 0x16, 0x03, 0x01 }), "the rest of the chunk goes to the handshake");
-        Assert.That(upgrade.LastPlainBytes, Is.EqualTo(FollowsWire), "the client's own FOLLOWS is the last plain text");
+        Assert.That(upgrade.LastPlainSent.IsCompletedSuccessfully, Is.True, "the handshake starts after our FOLLOWS is on the wire");
         Assert.That(upgrade.Options.IsServer, Is.False);
         Assert.That(upgrade.CalledDuringOnNext, Is.True, "the switch is started at the switch point, inside OnNext");
         Assert.That(Encoding.ASCII.GetString([.. data]), Is.EqualTo("plain"), "TLS bytes are never parsed as Telnet data");
         Assert.That(session.IsSecure, Is.False, "not secure until the handshake completes");
+    }
+
+    [Test]
+    public void Client_AfterItsFollows_SendsNothingPlainUntilTheSwitch()
+    {
+        using var rig = Rig.Start(AsClient);
+        var (_, transport, session) = rig;
+        transport.Receive([Iac, Do, StartTls]);
+
+        var write = session.WriteAsync("typed early"u8.ToArray());
+        transport.Receive([Iac, Will, 1]);
+
+        Assert.That(transport.SentBytes, Is.EqualTo((byte[])[Iac, Will, StartTls, .. FollowsWire]), "neither data nor negotiation replies follow FOLLOWS in clear");
+        Assert.That(write.IsCompleted, Is.False);
     }
 
     [Test]
@@ -174,22 +189,21 @@ public sealed class StartTlsTests : ReactiveTest
     }
 
     [Test]
-    public void Client_FollowsInsideMccp2Stream_IsIgnoredAndWritesFlow()
+    public void Client_FollowsInsideMccp2Stream_IsIgnored()
     {
         using var rig = Rig.Start(AsClient, TelnetOptionPolicy.RefuseAll.AllowRemote(TelnetOption.Compress2));
-        var (_, transport, session) = rig;
+        var (scheduler, transport, session) = rig;
         var data = new List<byte>();
         session.Data.Subscribe(d => data.AddRange(d.ToArray()));
         transport.Receive([Iac, Do, StartTls, Iac, Will, 86, Iac, Sb, 86, Iac, Se]);
-        var sentBefore = transport.SentBytes.Length;
 
         transport.Receive(Zlib([.. FollowsWire, .. "inside"u8]));
         var write = session.WriteAsync("x"u8.ToArray());
+        scheduler.AdvanceTo(1_000);
 
         Assert.That(transport.Upgrades, Is.Empty, "no TLS switch inside a compressed stream");
-        Assert.That(Encoding.ASCII.GetString([.. data]), Is.EqualTo("inside"));
-        Assert.That(write.IsCompletedSuccessfully, Is.True, "writes are not held");
-        Assert.That(transport.SentBytes[sentBefore..], Is.EqualTo("x"u8.ToArray()));
+        Assert.That(Encoding.ASCII.GetString([.. data]), Is.EqualTo("inside"), "what followed was parsed (inflated) as Telnet");
+        Assert.That(write.IsCompletedSuccessfully, Is.True, "with no switch, held writes go out at the negotiation timeout");
     }
 
     [Test]
@@ -282,13 +296,26 @@ public sealed class StartTlsTests : ReactiveTest
         transport.Receive([.. FollowsWire, 0x16, 0x03]);
         var upgrade = transport.Upgrades.Single();
         Assert.That(upgrade.Options.IsServer, Is.True);
-        Assert.That(upgrade.LastPlainBytes, Is.Empty, "the server has already said FOLLOWS");
+        Assert.That(upgrade.LastPlainSent.IsCompletedSuccessfully, Is.True, "our FOLLOWS went first");
         Assert.That(upgrade.AlreadyReceived, Is.EqualTo(new byte[] { 0x16, 0x03 }));
 
         upgrade.Complete();
         Assert.That(write.IsCompletedSuccessfully, Is.True);
         Assert.That(transport.SentBytes[9..], Is.EqualTo("secret"u8.ToArray()));
         result.Messages.AssertEqual(OnNext(10, true), OnCompleted<bool>(10));
+    }
+
+    [Test]
+    public void Server_X3270StyleClient_WillAndFollowsInOneChunk_SwitchesRightAway()
+    {
+        using var rig = Rig.Start(StartTlsOptions.Server(TestCertificate.Value));
+        var (_, transport, session) = rig;
+        _ = session.StartTlsAsync();
+
+        transport.Receive([Iac, Will, StartTls, .. FollowsWire, 0x16]);
+
+        Assert.That(transport.SentBytes, Is.EqualTo((byte[])[Iac, Do, StartTls, .. FollowsWire]));
+        Assert.That(transport.Upgrades.Single().AlreadyReceived, Is.EqualTo(new byte[] { 0x16 }));
     }
 
     [Test]
@@ -444,11 +471,10 @@ public sealed class StartTlsTests : ReactiveTest
             _sent.AddRange(data.ToArray());
         }
 
-        public Task UpgradeToTlsAsync(ReadOnlyMemory<byte> alreadyReceived, ReadOnlyMemory<byte> lastPlainBytes, StartTlsOptions tls, CancellationToken cancellationToken = default)
+        public Task UpgradeToTlsAsync(ReadOnlyMemory<byte> alreadyReceived, Task lastPlainSent, StartTlsOptions tls, CancellationToken cancellationToken = default)
         {
-            var upgrade = new Upgrade(this, alreadyReceived.ToArray(), lastPlainBytes.ToArray(), tls, _delivering);
+            var upgrade = new Upgrade(this, alreadyReceived.ToArray(), lastPlainSent, tls, _delivering);
             Upgrades.Add(upgrade);
-            _sent.AddRange(lastPlainBytes.ToArray());
             _upgrading = upgrade.Task;
             return upgrade.Task;
         }
@@ -463,13 +489,13 @@ public sealed class StartTlsTests : ReactiveTest
             return ValueTask.CompletedTask;
         }
 
-        public sealed class Upgrade(UpgradableTransport owner, byte[] alreadyReceived, byte[] lastPlainBytes, StartTlsOptions options, bool calledDuringOnNext)
+        public sealed class Upgrade(UpgradableTransport owner, byte[] alreadyReceived, Task lastPlainSent, StartTlsOptions options, bool calledDuringOnNext)
         {
             private readonly TaskCompletionSource _completion = new();
 
             public byte[] AlreadyReceived { get; } = alreadyReceived;
 
-            public byte[] LastPlainBytes { get; } = lastPlainBytes;
+            public Task LastPlainSent { get; } = lastPlainSent;
 
             public StartTlsOptions Options { get; } = options;
 
