@@ -14,7 +14,9 @@ export DEBIAN_FRONTEND=noninteractive
 # tinymux:          a MUD server (EOR, CHARSET, TTYPE, NAWS, NEW-ENVIRON)
 # ser2net:          RFC 2217 COM-PORT-OPTION
 # python3:          the fake serial line behind ser2net, and check.py
-PKGS=(inetutils-telnetd socat busybox-static libtelnet-utils tinymux ser2net python3)
+# s3270:            the x3270 family's scripting client: a third-party START-TLS peer
+#                   for our listener (run by the test itself, no daemon)
+PKGS=(inetutils-telnetd socat busybox-static libtelnet-utils tinymux ser2net python3 s3270)
 
 installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
