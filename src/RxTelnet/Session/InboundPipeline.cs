@@ -47,13 +47,11 @@ internal sealed class InboundPipeline : IObserver<byte[]>
             option => option switch
             {
                 TelnetOption.Compress2 => acceptCompression(),
-                TelnetOption.StartTls => _inflater is null && acceptTlsSwitch is not null && acceptTlsSwitch(),
+                // Asked even inside MCCP2, where no switch happens, so that the session's mark is always taken.
+                TelnetOption.StartTls => acceptTlsSwitch is not null && acceptTlsSwitch() && _inflater is null,
                 _ => false,
             });
     }
-
-    /// <summary>Gets whether the inbound stream is being inflated now.</summary>
-    public bool IsCompressed => _inflater is not null;
 
     public void OnNext(byte[] value)
     {

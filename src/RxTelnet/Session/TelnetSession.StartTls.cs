@@ -159,9 +159,9 @@ public sealed partial class TelnetSession
     /// </summary>
     private void OnStartTlsSubnegotiation(ReadOnlySpan<byte> payload)
     {
-        if (payload is not [1] || _secure!.Value || _tlsUpgrading || _pipeline is { IsCompressed: true })
+        if (payload is not [1] || _secure!.Value || _tlsUpgrading)
         {
-            // Not a FOLLOWS, already secure or switching, or inside an MCCP2 stream, where a switch to TLS is meaningless.
+            // Not a FOLLOWS, or already secure or switching. (Inside an MCCP2 stream the receive path declines.)
             return;
         }
 
@@ -200,10 +200,20 @@ public sealed partial class TelnetSession
         return follows;
     }
 
+    /// <summary>
+    /// Called by the receive path right after each <c>START_TLS</c> subnegotiation: whether it was the switch point.
+    /// Takes the mark, so a FOLLOWS the receive path declines (inside MCCP2) leaves nothing behind.
+    /// </summary>
+    private bool TakeTlsSwitch()
+    {
+        var pending = _tlsSwitchPending;
+        _tlsSwitchPending = false;
+        return pending;
+    }
+
     /// <summary>Called by the receive path at the switch point, inside the transport's OnNext, with the rest of the chunk.</summary>
     private void SwitchToTls(ReadOnlyMemory<byte> alreadyReceived)
     {
-        _tlsSwitchPending = false;
         _tlsUpgrading = true;
         var tls = _options.StartTls!;
         Task ourFollows;

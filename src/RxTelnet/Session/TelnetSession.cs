@@ -48,7 +48,6 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     private readonly BehaviorSubject<TelnetSessionState> _state = new(TelnetSessionState.Connecting);
     private readonly Subject<Exception> _subscriberErrors = new();
     private IDisposable? _receiveSubscription;
-    private InboundPipeline? _pipeline;
     private Action<TelnetCommand>? _negotiationCallback;
     private TelnetSessionState _current = TelnetSessionState.Connecting;
     private bool _eof;
@@ -174,11 +173,11 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         SetState(TelnetSessionState.Open);
         StartOptionHandlers();
         // The parse operator's work plus MCCP2: inflate after IAC SB COMPRESS2 IAC SE when we agreed to it.
-        var pipeline = _pipeline = new InboundPipeline(
+        var pipeline = new InboundPipeline(
             Observer.Create<TelnetEvent>(OnEvent, OnTransportError, OnTransportCompleted),
             _options.Parser,
             () => IsRemoteEnabled(TelnetOption.Compress2),
-            () => _tlsSwitchPending,
+            TakeTlsSwitch,
             SwitchToTls);
         var subscription = _transport.Received
             .Do(_raw.OnNext)
