@@ -15,13 +15,9 @@ public sealed class SessionFactoryTests
     {
         var scheduler = new TestScheduler();
         var terminal = new FakeTerminal { IsOutputTerminal = true, TerminalType = "xterm-256color", WindowSize = new WindowSize(80, 24) };
-        var (clientEnd, serverEnd) = InMemoryTransport.CreatePair(scheduler);
-        using var client = new TelnetSession(clientEnd, SessionFactory.CreateOptions(terminal, scheduler));
-        using var server = new TelnetSession(serverEnd, ServerOptions(scheduler));
-        var seen = new List<string>();
-        using var watch = server.Commands.Subscribe(c => seen.Add(c.ToString()));
-        server.Start();
-        client.Start();
+        var (client, server, seen) = StartPair(terminal, scheduler);
+        using var disposeClient = client;
+        using var disposeServer = server;
 
         using var naws = server.RequestRemote(TelnetOption.Naws, true).Subscribe();
         using var ttype = server.RequestRemote(TelnetOption.TerminalType, true).Subscribe();
@@ -47,13 +43,9 @@ public sealed class SessionFactoryTests
     {
         var scheduler = new TestScheduler();
         var terminal = new FakeTerminal { WindowSize = new WindowSize(80, 24) };
-        var (clientEnd, serverEnd) = InMemoryTransport.CreatePair(scheduler);
-        using var client = new TelnetSession(clientEnd, SessionFactory.CreateOptions(terminal, scheduler));
-        using var server = new TelnetSession(serverEnd, ServerOptions(scheduler));
-        var seen = new List<string>();
-        using var watch = server.Commands.Subscribe(c => seen.Add(c.ToString()));
-        server.Start();
-        client.Start();
+        var (client, server, seen) = StartPair(terminal, scheduler);
+        using var disposeClient = client;
+        using var disposeServer = server;
 
         using var naws = server.RequestRemote(TelnetOption.Naws, true).Subscribe();
         using var ttype = server.RequestRemote(TelnetOption.TerminalType, true).Subscribe();
@@ -65,6 +57,22 @@ public sealed class SessionFactoryTests
             Assert.That(seen, Is.EqualTo(new[] { "WONT 31 (Naws)", "WONT 24 (TerminalType)", "DO 1 (Echo)" }));
             Assert.That(client.IsRemoteEnabled(TelnetOption.Echo), Is.True);
         });
+    }
+
+    /// <summary>
+    /// Starts a client session with <see cref="SessionFactory.CreateOptions"/> for <paramref name="terminal"/> and a
+    /// server session for it over an in-memory pair; <c>seen</c> records the commands the server receives.
+    /// </summary>
+    private static (TelnetSession Client, TelnetSession Server, List<string> Seen) StartPair(FakeTerminal terminal, TestScheduler scheduler)
+    {
+        var (clientEnd, serverEnd) = InMemoryTransport.CreatePair(scheduler);
+        var client = new TelnetSession(clientEnd, SessionFactory.CreateOptions(terminal, scheduler));
+        var server = new TelnetSession(serverEnd, ServerOptions(scheduler));
+        var seen = new List<string>();
+        server.Commands.Subscribe(c => seen.Add(c.ToString()));
+        server.Start();
+        client.Start();
+        return (client, server, seen);
     }
 
     /// <summary>A server that wants what it asks for: NAWS and TTYPE from the client, ECHO on its own side.</summary>

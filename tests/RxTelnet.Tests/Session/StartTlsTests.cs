@@ -34,15 +34,6 @@ public sealed class StartTlsTests : ReactiveTest
 
     private static readonly StartTlsOptions AsClient = StartTlsOptions.Client("localhost");
 
-    private static TelnetSession StartSession(UpgradableTransport transport, TestScheduler scheduler, StartTlsOptions? tls, TelnetOptionPolicy? policy = null) =>
-        new TelnetSession(transport, new TelnetSessionOptions
-        {
-            Scheduler = scheduler,
-            StartTls = tls,
-            Policy = policy ?? TelnetOptionPolicy.RefuseAll,
-            NegotiationTimeout = TimeSpan.FromTicks(1_000),
-        }).Start();
-
     /// <summary>A started session over a fresh transport double, on its own virtual clock.</summary>
     private sealed record Rig(TestScheduler Scheduler, UpgradableTransport Transport, TelnetSession Session) : IDisposable
     {
@@ -50,7 +41,14 @@ public sealed class StartTlsTests : ReactiveTest
         {
             var scheduler = new TestScheduler();
             var transport = new UpgradableTransport { IsSecure = secure };
-            return new Rig(scheduler, transport, StartSession(transport, scheduler, tls, policy));
+            var session = new TelnetSession(transport, new TelnetSessionOptions
+            {
+                Scheduler = scheduler,
+                StartTls = tls,
+                Policy = policy ?? TelnetOptionPolicy.RefuseAll,
+                NegotiationTimeout = TimeSpan.FromTicks(1_000),
+            }).Start();
+            return new Rig(scheduler, transport, session);
         }
 
         public void Dispose() => Session.Dispose();
@@ -103,9 +101,8 @@ public sealed class StartTlsTests : ReactiveTest
         var switchPoint = 2 + FollowsWire.Length;
         for (var split = 0; split <= wire.Length; split++)
         {
-            var scheduler = new TestScheduler();
-            var transport = new UpgradableTransport();
-            using var session = StartSession(transport, scheduler, AsClient);
+            using var rig = Rig.Start(AsClient);
+            var (_, transport, session) = rig;
             var data = new List<byte>();
             session.Data.Subscribe(d => data.AddRange(d.ToArray()));
             transport.Receive([Iac, Do, StartTls]);
@@ -374,9 +371,8 @@ public sealed class StartTlsTests : ReactiveTest
     [Test]
     public void AlreadySecure_StartTlsIsTrueAtOnceAndNeverNegotiated()
     {
-        var scheduler = new TestScheduler();
-        var transport = new UpgradableTransport { IsSecure = true };
-        using var session = StartSession(transport, scheduler, AsClient);
+        using var rig = Rig.Start(AsClient, secure: true);
+        var (scheduler, transport, session) = rig;
 
         var result = scheduler.Start(() => session.StartTls(), 100, 200, 10_000);
         transport.Receive([Iac, Do, StartTls]);
@@ -421,8 +417,8 @@ public sealed class StartTlsTests : ReactiveTest
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FailHandshakeAndDropEverything()
     {
-        var transport = new UpgradableTransport();
-        using var session = StartSession(transport, new TestScheduler(), AsClient);
+        using var rig = Rig.Start(AsClient);
+        var (_, transport, _) = rig;
         transport.Receive([Iac, Do, StartTls, .. FollowsWire]);
         transport.Upgrades[0].Fail(new System.Security.Authentication.AuthenticationException("bad certificate"));
     }
