@@ -57,9 +57,12 @@ public sealed class StartTlsTests
         await using var relay = await Relay.StartAsync(listener.LocalEndPoint);
         await using var session = new TelnetSession(
             await SocketTransport.ConnectAsync("127.0.0.1", relay.Port, Timeout),
-            new TelnetSessionOptions { StartTls = TrustingClient() }).Start();
+            new TelnetSessionOptions { StartTls = TrustingClient() });
+
+        // Subscribe before the session starts: the upgrade can complete before the next line runs.
         var secure = session.Secure.Replay();
         using var connection = secure.Connect();
+        session.Start();
 
         var banner = await session.ReadUntilAsync("\r\n"u8.ToArray(), Timeout);
         var prompt = await session.ReadUntilAsync("$ "u8.ToArray(), Timeout);
