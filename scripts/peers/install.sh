@@ -16,7 +16,9 @@ export DEBIAN_FRONTEND=noninteractive
 # python3:          the fake serial line behind ser2net, and check.py
 # s3270:            the x3270 family's scripting client: a third-party START-TLS peer
 #                   for our listener (run by the test itself, no daemon)
-PKGS=(inetutils-telnetd socat busybox-static libtelnet-utils tinymux ser2net python3 s3270)
+# openssl:          `openssl s_client -starttls telnet`, a second, strict START-TLS
+#                   client of our listener (run by the test itself)
+PKGS=(inetutils-telnetd socat busybox-static libtelnet-utils tinymux ser2net python3 s3270 openssl)
 
 installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
