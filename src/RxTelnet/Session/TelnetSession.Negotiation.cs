@@ -17,6 +17,8 @@ public sealed partial class TelnetSession
 {
     private readonly object _negotiationGate = new();
     private readonly Subject<NegotiationOutcome> _outcomes = new();
+    private readonly List<byte[]> _stepWrites = [];
+    private bool _inStep;
     private Negotiator? _negotiator;
     private BehaviorSubject<TelnetOptionStates>? _optionStates;
     private Broadcast<OptionChange>? _optionChanges;
@@ -28,11 +30,11 @@ public sealed partial class TelnetSession
     /// <summary>Gets every change of an option between on and off, on either side (hot).</summary>
     public IObservable<OptionChange> OptionChanges => NegotiationState()._optionChanges!;
 
-    /// <summary>Gets a snapshot of all option states: the current one at once, then one per change (for UI binding).</summary>
-    public IObservable<TelnetOptionStates> OptionStates => NegotiationState()._optionStates!.AsObservable();
+    /// <summary>Gets a snapshot of all option states: the current one at once, then one per change (for UI binding); completes when the session closes, and a subscriber after that still gets the last snapshot.</summary>
+    public IObservable<TelnetOptionStates> OptionStates => NegotiationState()._optionStates!.Current();
 
-    /// <summary>Gets the encoding for text: the configured one at once, then each switch a CHARSET negotiation makes.</summary>
-    public IObservable<Encoding> TextEncodings => NegotiationState()._encoding!.AsObservable();
+    /// <summary>Gets the encoding for text: the current one at once, then each switch a CHARSET negotiation makes; completes when the session closes, and a subscriber after that still gets the last encoding.</summary>
+    public IObservable<Encoding> TextEncodings => NegotiationState()._encoding!.Current();
 
     /// <summary>Gets the current text encoding (<see cref="TelnetSessionOptions.Encoding"/> until CHARSET switches it).</summary>
     public Encoding TextEncoding => NegotiationState()._encoding!.Value;
@@ -215,14 +217,22 @@ public sealed partial class TelnetSession
         NegotiationOutcome outcome;
         lock (_negotiationGate)
         {
-            foreach (var reply in _negotiator!.Receive(command, out outcome))
+            BeginStep();
+            try
             {
-                SendLocked(TelnetEncoder.Encode(reply));
-            }
+                foreach (var reply in _negotiator!.Receive(command, out outcome))
+                {
+                    SendLocked(TelnetEncoder.Encode(reply));
+                }
 
-            if (outcome.Change is { } change)
+                if (outcome.Change is { } change)
+                {
+                    OnOptionChanged(change);
+                }
+            }
+            finally
             {
-                OnOptionChanged(change);
+                EndStep();
             }
         }
 
@@ -258,17 +268,25 @@ public sealed partial class TelnetSession
             NegotiationOutcome outcome;
             lock (_negotiationGate)
             {
-                var replies = side == OptionSide.Local
-                    ? _negotiator!.RequestLocal(option, enable, out outcome)
-                    : _negotiator!.RequestRemote(option, enable, out outcome);
-                foreach (var reply in replies)
+                BeginStep();
+                try
                 {
-                    SendLocked(TelnetEncoder.Encode(reply));
-                }
+                    var replies = side == OptionSide.Local
+                        ? _negotiator!.RequestLocal(option, enable, out outcome)
+                        : _negotiator!.RequestRemote(option, enable, out outcome);
+                    foreach (var reply in replies)
+                    {
+                        SendLocked(TelnetEncoder.Encode(reply));
+                    }
 
-                if (outcome.Change is { } change)
+                    if (outcome.Change is { } change)
+                    {
+                        OnOptionChanged(change);
+                    }
+                }
+                finally
                 {
-                    OnOptionChanged(change);
+                    EndStep();
                 }
             }
 
@@ -365,7 +383,56 @@ public sealed partial class TelnetSession
     }
 
     /// <summary>Queues wire bytes; called under <see cref="_negotiationGate"/> so replies keep their order.</summary>
-    private void SendLocked(byte[] wire) => _ = SendQuietlyAsync(wire);
+    /// <remarks>Inside a negotiation step the bytes wait for the end of the step, which sends them as one write.</remarks>
+    private void SendLocked(byte[] wire)
+    {
+        if (_inStep)
+        {
+            _stepWrites.Add(wire);
+            return;
+        }
+
+        _ = SendQuietlyAsync(wire);
+    }
+
+    /// <summary>
+    /// Starts collecting what one negotiation step sends (its replies, the NAWS size that follows an agreement, our
+    /// START-TLS FOLLOWS), under <see cref="_negotiationGate"/>. A step's bytes leave in one write, so a peer that
+    /// acts on each read as a whole sees them together: IKSD, for one, reads our WILL START_TLS alone, answers
+    /// FOLLOWS, and may then read our FOLLOWS together with the TLS ClientHello and lose the ClientHello.
+    /// </summary>
+    private void BeginStep() => _inStep = true;
+
+    /// <summary>Sends what the step collected as one write, under <see cref="_negotiationGate"/>.</summary>
+    private void EndStep()
+    {
+        _inStep = false;
+        if (_stepWrites.Count > 0)
+        {
+            _ = SendQuietlyAsync(TakeStepWrites([]));
+        }
+    }
+
+    /// <summary>Takes what the current step collected, followed by <paramref name="last"/>, as one array.</summary>
+    private byte[] TakeStepWrites(byte[] last)
+    {
+        if (_stepWrites.Count == 0)
+        {
+            return last;
+        }
+
+        var wire = new byte[_stepWrites.Sum(static w => w.Length) + last.Length];
+        var at = 0;
+        foreach (var part in _stepWrites)
+        {
+            part.CopyTo(wire, at);
+            at += part.Length;
+        }
+
+        last.CopyTo(wire, at);
+        _stepWrites.Clear();
+        return wire;
+    }
 }
 
 /// <summary>A GMCP message: a package and message name and an optional JSON payload.</summary>

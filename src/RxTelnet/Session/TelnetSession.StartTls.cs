@@ -5,6 +5,7 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
+using RxTelnet.Internal;
 using RxTelnet.Negotiation;
 using RxTelnet.Protocol;
 using RxTelnet.Transport;
@@ -32,8 +33,8 @@ public sealed partial class TelnetSession
     /// <summary>Gets whether the connection is encrypted: a TLS transport, or after a START-TLS upgrade.</summary>
     public bool IsSecure => NegotiationState()._secure!.Value;
 
-    /// <summary>Gets whether the connection is encrypted: the current value at once, then <see langword="true"/> when a START-TLS upgrade completes (hot; completes when the session closes).</summary>
-    public IObservable<bool> Secure => NegotiationState()._secure!.AsObservable();
+    /// <summary>Gets whether the connection is encrypted: the current value at once, then <see langword="true"/> when a START-TLS upgrade completes; completes when the session closes (a subscriber after that gets the final value, then the completion).</summary>
+    public IObservable<bool> Secure => NegotiationState()._secure!.Current();
 
     /// <summary>
     /// Upgrades the session to TLS with START-TLS (Telnet option 46), taking the part <see cref="TelnetSessionOptions.StartTls"/> gives it.
@@ -173,7 +174,10 @@ public sealed partial class TelnetSession
     /// <returns>The FOLLOWS write: the handshake starts once it is on the wire.</returns>
     private Task SendFollowsAndHold()
     {
-        var follows = Enqueue(TelnetEncoder.Subnegotiation(TelnetOption.StartTls, FollowsPayload), holdAfter: true, CancellationToken.None);
+        // With what this step queued before it (our WILL START_TLS): one write, so a peer that asked first reads our
+        // FOLLOWS before it sends its own, and our ClientHello, which waits for its FOLLOWS, cannot join that read.
+        var wire = TelnetEncoder.Subnegotiation(TelnetOption.StartTls, FollowsPayload);
+        var follows = Enqueue(_inStep ? TakeStepWrites(wire) : wire, holdAfter: true, CancellationToken.None);
 
         // A write that fails because the session closed is reported through State; observe it here in case no switch awaits it.
         _ = follows.ContinueWith(

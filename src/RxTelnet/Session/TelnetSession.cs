@@ -98,8 +98,8 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     /// <summary>Gets the prompt markers: <c>IAC GA</c> and <c>IAC EOR</c> (RFC 854, RFC 885), as their commands (hot).</summary>
     public IObservable<TelnetCommand> Prompts => _commands.Where(static c => c.Verb is TelnetVerb.GoAhead or TelnetVerb.EndOfRecord);
 
-    /// <summary>Gets the connection state: the current one at once, then every change; completes after <see cref="TelnetSessionStatus.Closed"/>.</summary>
-    public IObservable<TelnetSessionState> State => _state.AsObservable();
+    /// <summary>Gets the connection state: the current one at once, then every change; completes after <see cref="TelnetSessionStatus.Closed"/> (a subscriber after that gets the final state, then the completion).</summary>
+    public IObservable<TelnetSessionState> State => _state.Current();
 
     /// <summary>Gets exceptions thrown by hot-stream subscribers (each such subscriber is dropped).</summary>
     public IObservable<Exception> SubscriberErrors => _subscriberErrors.AsObservable();

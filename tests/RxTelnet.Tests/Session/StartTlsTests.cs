@@ -80,6 +80,35 @@ public sealed class StartTlsTests : ReactiveTest
     }
 
     [Test]
+    public void Client_ServerAsks_WillAndFollowsLeaveInOneWrite()
+    {
+        // A server that reads our WILL alone answers FOLLOWS at once, and may then read our FOLLOWS together with
+        // the ClientHello, which some (IKSD) lose. In one write, our FOLLOWS is read before the server says its own.
+        using var rig = Rig.Start(AsClient, TelnetOptionPolicy.RefuseAll.Allow(TelnetOption.SuppressGoAhead));
+        var (_, transport, _) = rig;
+
+        transport.Receive([Iac, Will, 3, Iac, Do, StartTls, Iac, Do, 31]);
+
+        Assert.That(transport.Sends, Has.Count.EqualTo(2), "the SGA reply, then WILL START_TLS and FOLLOWS; the NAWS refusal is held");
+        Assert.That(transport.Sends[0], Is.EqualTo(new byte[] { Iac, Do, 3 }));
+        Assert.That(transport.Sends[1], Is.EqualTo((byte[])[Iac, Will, StartTls, .. FollowsWire]), "one write");
+    }
+
+    [Test]
+    public void Client_AsksFirst_FollowsLeavesInTheWriteThatAnswersTheDo()
+    {
+        using var rig = Rig.Start(AsClient);
+        var (_, transport, session) = rig;
+        using var request = session.StartTls().Subscribe();
+        Assert.That(transport.Sends, Is.EqualTo(new[] { new byte[] { Iac, Will, StartTls } }));
+
+        transport.Receive([Iac, Do, StartTls]);
+
+        Assert.That(transport.Sends, Has.Count.EqualTo(2));
+        Assert.That(transport.Sends[1], Is.EqualTo(FollowsWire), "agreed by the server's DO: FOLLOWS alone, nothing more in plain text");
+    }
+
+    [Test]
     public void Client_AfterItsFollows_SendsNothingPlainUntilTheSwitch()
     {
         using var rig = Rig.Start(AsClient);
@@ -435,6 +464,9 @@ public sealed class StartTlsTests : ReactiveTest
 
         public byte[] SentBytes => [.. _sent];
 
+        /// <summary>Gets each send as it was handed over: one entry per write on the wire.</summary>
+        public List<byte[]> Sends { get; } = [];
+
         public bool IsSecure { get; set; }
 
         public IObservable<byte[]> Received => _incoming;
@@ -465,6 +497,7 @@ public sealed class StartTlsTests : ReactiveTest
             // Like the real transport: sends wait for a handshake under way.
             await _upgrading;
             _sent.AddRange(data.ToArray());
+            Sends.Add(data.ToArray());
         }
 
         public Task UpgradeToTlsAsync(ReadOnlyMemory<byte> alreadyReceived, Task lastPlainSent, StartTlsOptions tls, CancellationToken cancellationToken = default)

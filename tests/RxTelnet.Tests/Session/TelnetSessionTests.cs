@@ -1,5 +1,6 @@
 namespace RxTelnet.Tests.Session;
 
+using System.Reactive;
 using System.Reactive.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -139,6 +140,28 @@ public sealed class TelnetSessionTests : ReactiveTest
         Assert.That(transport.IsClosed, Is.True);
         Assert.ThrowsAsync<TelnetClosedException>(() => session.WriteAsync(B("x")));
         GC.KeepAlive(scheduler);
+    }
+
+    [Test]
+    public void StateStreams_SubscribedAfterTheClose_GiveTheFinalValueThenComplete()
+    {
+        var (scheduler, _, session) = Create(OnNext(10, B("hi")), OnCompleted<byte[]>(20));
+        scheduler.AdvanceTo(30);
+        Assert.That(session.CurrentState.Status, Is.EqualTo(TelnetSessionStatus.Closed));
+
+        // A view bound late (a window opened on a finished session) still learns how it ended.
+        var state = session.State.Materialize().ToEnumerable().ToArray();
+        var secure = session.Secure.Materialize().ToEnumerable().ToArray();
+        var options = session.OptionStates.Materialize().ToEnumerable().ToArray();
+        var encodings = session.TextEncodings.Materialize().ToEnumerable().ToArray();
+
+        Assert.That(state.Select(n => n.Kind), Is.EqualTo(new[] { NotificationKind.OnNext, NotificationKind.OnCompleted }));
+        Assert.That(state[0].Value.Reason, Is.EqualTo(TelnetCloseReason.RemoteClose));
+        Assert.That(secure.Select(n => n.Kind), Is.EqualTo(new[] { NotificationKind.OnNext, NotificationKind.OnCompleted }));
+        Assert.That(secure[0].Value, Is.False);
+        Assert.That(options.Select(n => n.Kind), Is.EqualTo(new[] { NotificationKind.OnNext, NotificationKind.OnCompleted }));
+        Assert.That(encodings.Select(n => n.Kind), Is.EqualTo(new[] { NotificationKind.OnNext, NotificationKind.OnCompleted }));
+        Assert.That(encodings[0].Value, Is.SameAs(session.TextEncoding));
     }
 
     [Test]
