@@ -9,8 +9,9 @@ BUSYBOX_PORT=${RXTELNET_BUSYBOX_PORT:-2324}
 CHATD_PORT=${RXTELNET_CHATD_PORT:-2325}
 TINYMUX_PORT=${RXTELNET_TINYMUX_PORT:-2326}
 SER2NET_PORT=${RXTELNET_SER2NET_PORT:-2327}
+IKSD_PORT=${RXTELNET_IKSD_PORT:-2328}
 
-PEERS=(inetutils busybox chatd tinymux ser2net)
+PEERS=(inetutils busybox chatd tinymux ser2net iksd)
 
 # A pid counts as alive unless it is gone or a zombie: the peers are
 # started with setsid and may be reparented to an init that never reaps.

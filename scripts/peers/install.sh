@@ -17,8 +17,11 @@ export DEBIAN_FRONTEND=noninteractive
 # s3270:            the x3270 family's scripting client: a third-party START-TLS peer
 #                   for our listener (run by the test itself, no daemon)
 # openssl:          `openssl s_client -starttls telnet`, a second, strict START-TLS
-#                   client of our listener (run by the test itself)
-PKGS=(inetutils-telnetd socat busybox-static libtelnet-utils tinymux ser2net python3 s3270 openssl)
+#                   client of our listener (run by the test itself); also makes the
+#                   IKSD peer's certificate
+# ckermit:          C-Kermit, whose Internet Kermit Service (IKSD) is a START-TLS
+#                   *server* for our client (C-Kermit's author wrote the START-TLS draft)
+PKGS=(inetutils-telnetd socat busybox-static libtelnet-utils tinymux ser2net python3 s3270 openssl ckermit)
 
 installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]

@@ -147,10 +147,39 @@ EOS
         -P "$PEERS_DIR/ser2net.pidfile"
 }
 
+start_iksd() {
+    command -v kermit >/dev/null && command -v openssl >/dev/null && command -v unshare >/dev/null || return 2
+    # IKSD (C-Kermit run as an Internet service; socat plays inetd) offers
+    # START-TLS. It takes its certificate from one fixed path only,
+    # /etc/ssl/certs/telnetd-rsa.pem, and runs commands given to it only after
+    # the TLS setup. Rather than write into /etc, each IKSD runs in a private
+    # mount namespace where our directory is mounted over /etc/ssl/certs.
+    unshare --mount true 2>/dev/null || {
+        echo "peers: iksd needs a private mount namespace (unshare --mount, as root)" >&2
+        return 1
+    }
+    local certs=$PEERS_DIR/iksd-certs
+    rm -rf "$certs"
+    mkdir -p "$certs"
+    # A throw-away certificate for localhost; the tests pin it from iksd-cert.pem.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj /CN=localhost \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$certs/key.pem" -out "$PEERS_DIR/iksd-cert.pem" >"$PEERS_DIR/iksd-openssl.log" 2>&1 || return 1
+    cat "$PEERS_DIR/iksd-cert.pem" "$certs/key.pem" >"$certs/telnetd-rsa.pem"
+    # --database:off: no session database in /var/log.
+    cat >"$PEERS_DIR/iksd.sh" <<EOS
+#!/bin/sh
+exec unshare --mount sh -c 'mount --bind "$certs" /etc/ssl/certs && exec kermit -A --database:off'
+EOS
+    chmod 755 "$PEERS_DIR/iksd.sh"
+    launch iksd "$PEERS_DIR" socat \
+        "TCP-LISTEN:$IKSD_PORT,bind=127.0.0.1,reuseaddr,fork" "EXEC:$PEERS_DIR/iksd.sh,nofork"
+}
+
 declare -A PORT=([inetutils]=$INETUTILS_PORT [busybox]=$BUSYBOX_PORT
-    [chatd]=$CHATD_PORT [tinymux]=$TINYMUX_PORT [ser2net]=$SER2NET_PORT)
+    [chatd]=$CHATD_PORT [tinymux]=$TINYMUX_PORT [ser2net]=$SER2NET_PORT [iksd]=$IKSD_PORT)
 declare -A VAR=([inetutils]=INETUTILS [busybox]=BUSYBOX [chatd]=CHATD
-    [tinymux]=TINYMUX [ser2net]=SER2NET)
+    [tinymux]=TINYMUX [ser2net]=SER2NET [iksd]=IKSD)
 
 up=()
 failed=()
@@ -177,6 +206,9 @@ for name in "${PEERS[@]}"; do
     fi
     up+=("$name")
     echo "export RXTELNET_${VAR[$name]}_PORT=$port" >>"$PEERS_DIR/peers.env"
+    if [ "$name" = iksd ]; then
+        echo "export RXTELNET_IKSD_CERT=$PEERS_DIR/iksd-cert.pem" >>"$PEERS_DIR/peers.env"
+    fi
 done
 
 echo "peers up: ${up[*]:-none}"
