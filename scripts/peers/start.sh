@@ -148,16 +148,12 @@ EOS
 }
 
 start_iksd() {
-    command -v kermit >/dev/null && command -v openssl >/dev/null && command -v unshare >/dev/null || return 2
+    command -v kermit >/dev/null && command -v openssl >/dev/null || return 2
     # IKSD (C-Kermit run as an Internet service; socat plays inetd) offers
     # START-TLS. It takes its certificate from one fixed path only,
     # /etc/ssl/certs/telnetd-rsa.pem, and runs commands given to it only after
     # the TLS setup. Rather than write into /etc, each IKSD runs in a private
     # mount namespace where our directory is mounted over /etc/ssl/certs.
-    unshare --mount true 2>/dev/null || {
-        echo "peers: iksd needs a private mount namespace (unshare --mount, as root)" >&2
-        return 1
-    }
     local certs=$PEERS_DIR/iksd-certs
     rm -rf "$certs"
     mkdir -p "$certs"
@@ -167,10 +163,21 @@ start_iksd() {
         -keyout "$certs/key.pem" -out "$PEERS_DIR/iksd-cert.pem" >"$PEERS_DIR/iksd-openssl.log" 2>&1 || return 1
     cat "$PEERS_DIR/iksd-cert.pem" "$certs/key.pem" >"$certs/telnetd-rsa.pem"
     # --database:off: no session database in /var/log.
-    cat >"$PEERS_DIR/iksd.sh" <<EOS
-#!/bin/sh
-exec unshare --mount sh -c 'mount --bind "$certs" /etc/ssl/certs && exec kermit -A --database:off'
-EOS
+    local run="exec kermit -A --database:off"
+    local fixed=/etc/ssl/certs/telnetd-rsa.pem
+    if [ -z "${RXTELNET_IKSD_NO_NAMESPACE:-}" ] && command -v unshare >/dev/null && unshare --mount true 2>/dev/null; then
+        run="exec unshare --mount sh -c 'mount --bind \"$certs\" /etc/ssl/certs && exec kermit -A --database:off'"
+    elif [ ! -e "$fixed" ] && [ -w "$(dirname "$fixed")" ]; then
+        # No private mount namespace (a container without the capability):
+        # put the certificate at the fixed path; stop.sh removes it.
+        echo "peers: no private mount namespace; IKSD's certificate goes to $fixed until stop.sh" >&2
+        cp "$certs/telnetd-rsa.pem" "$fixed" || return 1
+        echo "$fixed" >"$PEERS_DIR/iksd.placed"
+    else
+        echo "peers: iksd needs a private mount namespace (unshare --mount) or a free $fixed" >&2
+        return 1
+    fi
+    printf '#!/bin/sh\n%s\n' "$run" >"$PEERS_DIR/iksd.sh"
     chmod 755 "$PEERS_DIR/iksd.sh"
     launch iksd "$PEERS_DIR" socat \
         "TCP-LISTEN:$IKSD_PORT,bind=127.0.0.1,reuseaddr,fork" "EXEC:$PEERS_DIR/iksd.sh,nofork"

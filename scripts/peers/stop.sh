@@ -31,5 +31,9 @@ done
 for pid in "${left[@]}"; do
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
 done
+# A certificate start.sh had to put at IKSD's fixed path (no mount namespace).
+if [ -f "$PEERS_DIR/iksd.placed" ]; then
+    rm -f "$(cat "$PEERS_DIR/iksd.placed")" "$PEERS_DIR/iksd.placed"
+fi
 rm -f "$PEERS_DIR/peers.env" "$PEERS_DIR"/*.port
 exit 0
