@@ -392,7 +392,7 @@ public sealed partial class TelnetSession
             return;
         }
 
-        _ = SendQuietlyAsync(wire);
+        _ = SendQuietlyAsync(wire, isReply: true);
     }
 
     /// <summary>
@@ -409,7 +409,7 @@ public sealed partial class TelnetSession
         _inStep = false;
         if (_stepWrites.Count > 0)
         {
-            _ = SendQuietlyAsync(TakeStepWrites([]));
+            _ = SendQuietlyAsync(TakeStepWrites([]), isReply: true);
         }
     }
 

@@ -233,6 +233,8 @@ public sealed partial class TelnetSession
             {
                 OnOptionChanged(change);
             }
+
+            DropHeldReplies();
         }
 
         Task upgrade;

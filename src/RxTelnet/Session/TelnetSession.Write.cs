@@ -80,14 +80,17 @@ public sealed partial class TelnetSession
     /// <summary>Queues wire bytes; the first caller drains inline, so a transport that completes synchronously sends on the caller's stack.</summary>
     private Task Enqueue(byte[] wire, CancellationToken cancellationToken) => Enqueue(wire, holdAfter: false, cancellationToken);
 
-    private Task Enqueue(byte[] wire, bool holdAfter, CancellationToken cancellationToken)
+    private Task Enqueue(byte[] wire, bool holdAfter, CancellationToken cancellationToken) =>
+        Enqueue(wire, holdAfter, isReply: false, cancellationToken);
+
+    private Task Enqueue(byte[] wire, bool holdAfter, bool isReply, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled(cancellationToken);
         }
 
-        var item = new WriteItem(wire, cancellationToken) { HoldAfter = holdAfter };
+        var item = new WriteItem(wire, cancellationToken) { HoldAfter = holdAfter, IsReply = isReply };
         TouchSend();
         lock (_gate)
         {
@@ -178,6 +181,40 @@ public sealed partial class TelnetSession
         _ = DrainWritesAsync();
     }
 
+    /// <summary>
+    /// At the START-TLS switch point: drops the negotiation replies held behind our FOLLOWS. They answered the plain
+    /// session's negotiation, which the switch ends; over TLS both sides start again and the peer asks anew. What the
+    /// application wrote stays queued and goes out encrypted.
+    /// </summary>
+    private void DropHeldReplies()
+    {
+        List<WriteItem> dropped = [];
+        lock (_writeGate)
+        {
+            // Before our FOLLOWS leaves the queue, what precedes it is still plain-session traffic and is kept.
+            var held = _writesHeld;
+            var count = _writes.Count;
+            for (var i = 0; i < count; i++)
+            {
+                var item = _writes.Dequeue();
+                if (held && item.IsReply)
+                {
+                    dropped.Add(item);
+                    continue;
+                }
+
+                held |= item.HoldAfter;
+                _writes.Enqueue(item);
+            }
+        }
+
+        foreach (var item in dropped)
+        {
+            // Internal, fire-and-forget writes: nobody waits on them; completing them ends the wait cleanly.
+            item.Completion.TrySetResult();
+        }
+    }
+
     private void FailQueuedWrites(Exception error)
     {
         List<WriteItem> failed;
@@ -193,11 +230,11 @@ public sealed partial class TelnetSession
         }
     }
 
-    private async Task SendQuietlyAsync(byte[] wire)
+    private async Task SendQuietlyAsync(byte[] wire, bool isReply = false)
     {
         try
         {
-            await Enqueue(wire, CancellationToken.None).ConfigureAwait(false);
+            await Enqueue(wire, holdAfter: false, isReply, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TelnetException)
         {
@@ -216,6 +253,9 @@ public sealed partial class TelnetSession
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
         public bool HoldAfter { get; init; }
+
+        /// <summary>Gets whether this is the session's own negotiation reply (dropped if held at a START-TLS switch).</summary>
+        public bool IsReply { get; init; }
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

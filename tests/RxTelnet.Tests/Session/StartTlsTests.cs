@@ -174,6 +174,28 @@ public sealed class StartTlsTests : ReactiveTest
     }
 
     [Test]
+    public void Client_RepliesHeldBehindFollows_AreDroppedAtTheSwitch_WhatTheAppWroteGoesOutOverTls()
+    {
+        using var rig = Rig.Start(AsClient, TelnetOptionPolicy.RefuseAll.Allow(TelnetOption.SuppressGoAhead));
+        var (_, transport, session) = rig;
+
+        // IKSD's order: DO START_TLS, then the rest of its requests in the same chunk, then (later) its FOLLOWS.
+        transport.Receive([Iac, Do, StartTls, Iac, Will, 3, Iac, Do, 31]);
+        var write = session.WriteAsync("typed"u8.ToArray());
+        var sentBefore = transport.SentBytes.Length;
+        transport.Receive(FollowsWire);
+        transport.Upgrades[0].Complete();
+
+        // DO SGA and WONT NAWS answered the plain session, which the switch ended: over TLS the server asks again.
+        Assert.That(write.IsCompletedSuccessfully, Is.True);
+        Assert.That(transport.SentBytes[sentBefore..], Is.EqualTo("typed"u8.ToArray()), "only the application's write follows the switch");
+        Assert.That(session.IsRemoteEnabled(TelnetOption.SuppressGoAhead), Is.False, "reset at the switch");
+
+        transport.Receive([Iac, Will, 3]);
+        Assert.That(transport.SentBytes[(sentBefore + 5)..], Is.EqualTo(new byte[] { Iac, Do, 3 }), "the new session's answer, once");
+    }
+
+    [Test]
     public void Client_AfterSwitch_EveryOptionIsOffAndStartTlsIsRefused()
     {
         using var rig = Rig.Start(AsClient, TelnetOptionPolicy.RefuseAll.AllowRemote(TelnetOption.Echo));
