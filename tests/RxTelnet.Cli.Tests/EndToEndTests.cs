@@ -1,6 +1,6 @@
 namespace RxTelnet.Cli.Tests;
 
-using System.Diagnostics;
+using RxTelnet.Tests;
 
 /// <summary>Runs the built command-line program as a separate process, as a user would.</summary>
 [TestFixture]
@@ -50,40 +50,6 @@ public sealed class EndToEndTests
         });
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        // The test project references the CLI, so its assembly and runtimeconfig sit beside the tests.
-        var dll = Path.Combine(AppContext.BaseDirectory, "RxTelnet.Cli.dll");
-        Assert.That(File.Exists(dll), Is.True, dll);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Output, string Errors)> RunAsync(params string[] args) =>
+        ChildProcess.RunSampleAsync("RxTelnet.Cli.dll", args);
 }

@@ -121,32 +121,11 @@ public sealed class OpenSslStartTlsTests
         }
     }
 
-    private static Process StartSClient(int port, params string[] verification)
-    {
-        var start = new ProcessStartInfo("openssl")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        // -quiet: only the session's data on stdout; -crlf: a typed line ends in CR LF as a Telnet line should.
-        foreach (var arg in (string[])["s_client", "-connect", $"127.0.0.1:{port}", "-starttls", "telnet", "-quiet", "-crlf", .. verification])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        try
-        {
-            return Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Fail("openssl is not installed although RXTELNET_PEERS=1: scripts/peers/install.sh installs it.");
-            throw;
-        }
-    }
+    // -quiet: only the session's data on stdout; -crlf: a typed line ends in CR LF as a Telnet line should.
+    private static Process StartSClient(int port, params string[] verification) => ChildProcess.Start(
+        "openssl",
+        ["s_client", "-connect", $"127.0.0.1:{port}", "-starttls", "telnet", "-quiet", "-crlf", .. verification],
+        "openssl is not installed although RXTELNET_PEERS=1: scripts/peers/install.sh installs it.");
 
     /// <summary>Reads characters until <paramref name="expected"/> has arrived, within the peer timeout.</summary>
     private static async Task<string> ReadUntilAsync(StreamReader reader, string expected)

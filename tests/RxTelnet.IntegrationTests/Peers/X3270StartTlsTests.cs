@@ -1,6 +1,5 @@
 namespace RxTelnet.IntegrationTests.Peers;
 
-using System.Diagnostics;
 using System.Net;
 using RxTelnet.Session;
 using RxTelnet.Tests;
@@ -65,41 +64,11 @@ public sealed class X3270StartTlsTests
         }
     }
 
-    private static async Task<(int Code, string Output, string Errors)> RunS3270Async(string script)
-    {
-        var start = new ProcessStartInfo("s3270")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        // NVT (plain Telnet) mode; the test certificate is self-signed, so s3270 is told not to check it.
-        foreach (var arg in new[] { "-nvt", "-noverifycert" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Fail("s3270 is not installed although RXTELNET_PEERS=1: scripts/peers/install.sh installs it.");
-            throw;
-        }
-
-        using (process)
-        {
-            await process.StandardInput.WriteAsync(script);
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(Peer.Timeout + Peer.Timeout);
-            return (process.ExitCode, await output, await errors);
-        }
-    }
+    // NVT (plain Telnet) mode; the test certificate is self-signed, so s3270 is told not to check it.
+    private static Task<(int Code, string Output, string Errors)> RunS3270Async(string script) => ChildProcess.RunAsync(
+        "s3270",
+        ["-nvt", "-noverifycert"],
+        script,
+        Peer.Timeout + Peer.Timeout,
+        "s3270 is not installed although RXTELNET_PEERS=1: scripts/peers/install.sh installs it.");
 }
