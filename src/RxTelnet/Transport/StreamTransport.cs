@@ -32,6 +32,9 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
     // What a read asks for at first and after a burst: idle connections hold no more than this.
     private const int InitialReadSize = 16 * 1024;
 
+    // Reads in a row that complete at once before the loop yields its thread to other work.
+    private const int MaxInlineReads = 32;
+
     private readonly Stream _original;
     private readonly bool _ownsStream;
     private readonly int _receiveBufferSize;
@@ -186,7 +189,11 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
         }
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
-        _ = ReceiveLoopAsync(observer, stop.Token);
+
+        // Never on the subscriber's thread: while the peer keeps the stream readable, reads complete synchronously and
+        // the loop would never hand that thread back (a negotiation flood would hold a connect or an accept loop).
+        var token = stop.Token;
+        _ = Task.Run(() => ReceiveLoopAsync(observer, token), CancellationToken.None);
         return Disposable.Create(() =>
         {
             stop.Cancel();
@@ -199,12 +206,25 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
         // Not zeroed: a read writes what it returns, and only that is ever emitted.
         var initial = Math.Min(InitialReadSize, _receiveBufferSize);
         var buffer = GC.AllocateUninitializedArray<byte>(initial);
+        var inline = 0;
         try
         {
             while (true)
             {
                 await _receiveGate.WaitAsync(token).ConfigureAwait(false);
-                var n = await _stream.ReadAsync(buffer, token).ConfigureAwait(false);
+                var read = _stream.ReadAsync(buffer, token);
+                if (read.IsCompleted && ++inline >= MaxInlineReads)
+                {
+                    // A peer that keeps the stream readable must not keep this pool thread for ever: let others run.
+                    inline = 0;
+                    await Task.Yield();
+                }
+                else if (!read.IsCompleted)
+                {
+                    inline = 0;
+                }
+
+                var n = await read.ConfigureAwait(false);
                 if (n == 0)
                 {
                     break;

@@ -43,9 +43,18 @@ public sealed class StreamTransportTests
     public async Task PauseReceiving_FromInsideADelivery_NoFurtherReadUntilResumed()
     {
         var data = Data(4 * ReadSize);
-        var stream = new MemoryStream(data);
+        var paused = 0;
+        var readsWhilePaused = 0;
+        var stream = new ReadWatchingStream(data, () =>
+        {
+            if (Volatile.Read(ref paused) != 0)
+            {
+                Interlocked.Increment(ref readsWhilePaused);
+            }
+        });
         using var transport = new StreamTransport(stream, receiveBufferSize: ReadSize);
         var chunks = new List<byte[]>();
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var done = new TaskCompletionSource();
         using var _ = transport.Received.Subscribe(Observer.Create<byte[]>(
             chunk =>
@@ -53,19 +62,103 @@ public sealed class StreamTransportTests
                 chunks.Add(chunk);
                 if (chunks.Count == 1)
                 {
+                    // The loop goes on at once after this returns: a read it issued now would be counted.
                     transport.PauseReceiving();
+                    Volatile.Write(ref paused, 1);
+                    first.SetResult();
                 }
             },
             e => done.TrySetException(e),
             () => done.TrySetResult()));
 
-        Assert.That(chunks, Has.Count.EqualTo(1));
+        await first.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(stream.Position, Is.EqualTo(ReadSize), "the stream was not read past the first chunk");
 
+        Volatile.Write(ref paused, 0);
         transport.ResumeReceiving();
         await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
+        Assert.That(readsWhilePaused, Is.Zero, "no read was issued while paused");
         Assert.That(chunks.SelectMany(static c => c), Is.EqualTo(data), "nothing lost or reordered");
+    }
+
+    [Test]
+    public void Subscribe_StreamAlwaysReadable_ReturnsAtOnceAndDeliversOnAnotherThread()
+    {
+        // A stream that never runs dry, as a peer that floods without pause: reads complete at once, for ever.
+        var subscriber = Environment.CurrentManagedThreadId;
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var transport = new StreamTransport(new EndlessStream(), receiveBufferSize: ReadSize);
+        var subscription = transport.Received.Subscribe(_ =>
+        {
+            threads.TryAdd(Environment.CurrentManagedThreadId, true);
+            received.TrySetResult();
+        });
+
+        // Returning at all proves it: before, the loop ran here and never handed the thread back.
+        Assert.That(received.Task.Wait(TimeSpan.FromSeconds(10)), Is.True, "chunks arrive");
+        transport.Close();
+        subscription.Dispose();
+        Assert.That(threads.Keys, Does.Not.Contain(subscriber), "no chunk was delivered on the subscriber's thread");
+    }
+
+    private sealed class EndlessStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            buffer.AsSpan(offset, count).Fill((byte)'x');
+            return count;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    private sealed class ReadWatchingStream(byte[] data, Action onRead) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            onRead();
+            return base.Read(buffer, offset, count);
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            onRead();
+            return base.Read(buffer);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            onRead();
+            return base.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            onRead();
+            return base.ReadAsync(buffer, offset, count, cancellationToken);
+        }
     }
 
     [Test]
