@@ -86,11 +86,26 @@ public class TelnetBufferLimitExceededException : TelnetException
         Limit = limit;
     }
 
+    /// <summary>Creates the exception for a named limit, with the size that went past it.</summary>
+    /// <param name="limitName">The option that sets the limit.</param>
+    /// <param name="limit">The limit in bytes.</param>
+    /// <param name="attempted">The size in bytes that would have been held.</param>
+    public TelnetBufferLimitExceededException(string limitName, long limit, long attempted)
+        : base($"{limitName} ({limit} bytes) was exceeded: {attempted} bytes would have been held.")
+    {
+        LimitName = limitName;
+        Limit = limit;
+        Attempted = attempted;
+    }
+
     /// <summary>Gets the name of the limit that was exceeded, when known.</summary>
     public string? LimitName { get; }
 
     /// <summary>Gets the limit in bytes, when known.</summary>
     public long Limit { get; }
+
+    /// <summary>Gets the size in bytes that went past the limit, when known (0 otherwise).</summary>
+    public long Attempted { get; }
 }
 
 /// <summary>An operation needs an open connection and the connection is closed, or was never opened.</summary>

@@ -8,8 +8,25 @@ public sealed partial class TelnetSession
 {
     private readonly object _writeGate = new();
     private readonly Queue<WriteItem> _writes = new();
+    private readonly Dictionary<int, WriteItem> _queuedReplies = [];
+    private long _pendingSendBytes;
     private bool _writing;
     private bool _writesHeld;
+
+    /// <summary>
+    /// Gets the bytes waiting to be sent: queued writes and replies, and the write the transport is taking now. Never
+    /// more than <see cref="TelnetSessionOptions.MaxPendingSendBytes"/>.
+    /// </summary>
+    public long PendingSendBytes
+    {
+        get
+        {
+            lock (_writeGate)
+            {
+                return _pendingSendBytes;
+            }
+        }
+    }
 
     /// <summary>Sends data with every IAC doubled (telnetlib's <c>write</c>).</summary>
     /// <param name="data">The data.</param>
@@ -90,7 +107,6 @@ public sealed partial class TelnetSession
             return Task.FromCanceled(cancellationToken);
         }
 
-        var item = new WriteItem(wire, cancellationToken) { HoldAfter = holdAfter, IsReply = isReply };
         TouchSend();
         lock (_gate)
         {
@@ -100,20 +116,75 @@ public sealed partial class TelnetSession
             }
         }
 
+        var limit = _options.MaxPendingSendBytes;
+        if (wire.Length > limit)
+        {
+            // The caller's own mistake, not the peer's: this write fails, the session goes on.
+            return Task.FromException(new TelnetBufferLimitExceededException(nameof(TelnetSessionOptions.MaxPendingSendBytes), limit, wire.Length));
+        }
+
+        var replyKey = isReply ? ReplyKey(wire) : -1;
+        TelnetBufferLimitExceededException? overflow = null;
+        WriteItem item;
         lock (_writeGate)
         {
-            _writes.Enqueue(item);
-            if (_writing || _writesHeld)
+            if (replyKey >= 0 && _queuedReplies.TryGetValue(replyKey, out var queued))
             {
-                return item.Task;
+                // RFC 1143 state makes the earlier reply moot: the peer needs only the latest answer for this option
+                // and direction, so a negotiation flood never queues more than one reply per option and direction.
+                queued.Wire = wire;
+                return queued.Task;
             }
 
-            _writing = true;
+            if (_pendingSendBytes + wire.Length > limit)
+            {
+                overflow = new TelnetBufferLimitExceededException(nameof(TelnetSessionOptions.MaxPendingSendBytes), limit, _pendingSendBytes + wire.Length);
+                item = null!;
+            }
+            else
+            {
+                item = new WriteItem(wire, cancellationToken) { HoldAfter = holdAfter, IsReply = isReply, ReplyKey = replyKey };
+                _pendingSendBytes += wire.Length;
+                _writes.Enqueue(item);
+                if (replyKey >= 0)
+                {
+                    _queuedReplies[replyKey] = item;
+                }
+
+                if (_writing || _writesHeld)
+                {
+                    return item.Task;
+                }
+
+                _writing = true;
+            }
+        }
+
+        if (overflow is not null)
+        {
+            // The peer is not taking what we send: holding more would only grow memory without bound.
+            FailQueuedWrites(overflow);
+            Shutdown(TelnetCloseReason.SendLimitExceeded, overflow);
+            return Task.FromException(overflow);
         }
 
         _ = DrainWritesAsync();
         return item.Task;
     }
+
+    /// <summary>
+    /// The coalescing key of a reply that is one negotiation (<c>IAC verb option</c>): the option and the direction
+    /// (ours for WILL/WONT, the peer's for DO/DONT); -1 for anything else.
+    /// </summary>
+    private static int ReplyKey(byte[] wire) =>
+        wire is [(byte)TelnetVerb.Iac, var verb, var option]
+            ? verb switch
+            {
+                (byte)TelnetVerb.Will or (byte)TelnetVerb.Wont => option,
+                (byte)TelnetVerb.Do or (byte)TelnetVerb.Dont => 256 + option,
+                _ => -1,
+            }
+            : -1;
 
     private async Task DrainWritesAsync()
     {
@@ -128,12 +199,15 @@ public sealed partial class TelnetSession
                     return;
                 }
 
+                ForgetReply(item);
+
                 // START-TLS: nothing may follow our FOLLOWS in plain text; the rest waits for the upgrade.
                 _writesHeld = item.HoldAfter;
             }
 
             if (item.CancellationToken.IsCancellationRequested)
             {
+                Release(item);
                 item.Completion.TrySetCanceled(item.CancellationToken);
                 continue;
             }
@@ -142,11 +216,13 @@ public sealed partial class TelnetSession
             {
                 // Not cancellable once started: a half-sent IAC sequence would corrupt the stream.
                 await _transport.SendAsync(item.Wire, CancellationToken.None).ConfigureAwait(false);
+                Release(item);
                 item.Completion.TrySetResult();
                 _rawSent.OnNext(item.Wire);
             }
             catch (Exception ex)
             {
+                Release(item);
                 // A send that fails because the session closed under it (disposed stream, or a socket already shut
                 // down: broken pipe) is a write to a closed session, not a transport failure.
                 bool closed;
@@ -199,6 +275,8 @@ public sealed partial class TelnetSession
                 var item = _writes.Dequeue();
                 if (held && item.IsReply)
                 {
+                    ForgetReply(item);
+                    _pendingSendBytes -= item.Wire.Length;
                     dropped.Add(item);
                     continue;
                 }
@@ -222,11 +300,34 @@ public sealed partial class TelnetSession
         {
             failed = [.. _writes];
             _writes.Clear();
+            _queuedReplies.Clear();
+            foreach (var item in failed)
+            {
+                _pendingSendBytes -= item.Wire.Length;
+            }
         }
 
         foreach (var item in failed)
         {
             item.Completion.TrySetException(error);
+        }
+    }
+
+    /// <summary>Removes a dequeued item from the reply index, under <see cref="_writeGate"/>.</summary>
+    private void ForgetReply(WriteItem item)
+    {
+        if (item.ReplyKey >= 0 && _queuedReplies.TryGetValue(item.ReplyKey, out var queued) && ReferenceEquals(queued, item))
+        {
+            _queuedReplies.Remove(item.ReplyKey);
+        }
+    }
+
+    /// <summary>Counts a write that left (sent, failed or cancelled) out of <see cref="PendingSendBytes"/>.</summary>
+    private void Release(WriteItem item)
+    {
+        lock (_writeGate)
+        {
+            _pendingSendBytes -= item.Wire.Length;
         }
     }
 
@@ -248,7 +349,11 @@ public sealed partial class TelnetSession
 
     private sealed class WriteItem(byte[] wire, CancellationToken cancellationToken)
     {
-        public byte[] Wire { get; } = wire;
+        /// <summary>Gets or sets the bytes; a queued reply's are replaced by a later reply for the same option and direction.</summary>
+        public byte[] Wire { get; set; } = wire;
+
+        /// <summary>Gets the coalescing key of a single negotiation reply, or -1.</summary>
+        public int ReplyKey { get; init; } = -1;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 

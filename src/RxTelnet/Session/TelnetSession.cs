@@ -294,7 +294,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
             {
                 // telnetlib answers every request, DONT and WONT included.
                 var reply = command.Verb is TelnetVerb.Do or TelnetVerb.Dont ? TelnetVerb.Wont : TelnetVerb.Dont;
-                _ = SendQuietlyAsync(TelnetEncoder.Negotiation(reply, option));
+                _ = SendQuietlyAsync(TelnetEncoder.Negotiation(reply, option), isReply: true);
             }
         }
         else

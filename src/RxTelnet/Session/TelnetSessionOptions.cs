@@ -16,7 +16,15 @@ public sealed record class TelnetSessionOptions
     /// <summary>The default window an <c>Expect</c> re-searches when more data arrives: 64 KiB.</summary>
     public const int DefaultMaxMatchLength = 64 * 1024;
 
+    /// <summary>The default limit of bytes waiting to be sent: 16 MiB.</summary>
+    public const int DefaultMaxPendingSendBytes = 16 * 1024 * 1024;
+
+    /// <summary>The default most bytes one <c>ReadAll</c> returns: 256 MiB.</summary>
+    public const int DefaultMaxReadAllBytes = 256 * 1024 * 1024;
+
     private readonly int _maxBufferedBytes = DefaultMaxBufferedBytes;
+    private readonly int _maxPendingSendBytes = DefaultMaxPendingSendBytes;
+    private readonly int _maxReadAllBytes = DefaultMaxReadAllBytes;
     private readonly int _maxMatchLength = DefaultMaxMatchLength;
     private readonly TelnetParserOptions _parser = TelnetParserOptions.Default;
     private readonly IScheduler _scheduler = TelnetSchedulers.TimeBasedOperations;
@@ -85,6 +93,39 @@ public sealed record class TelnetSessionOptions
         init => _maxBufferedBytes = value >= 1
             ? value
             : throw new ArgumentOutOfRangeException(nameof(MaxBufferedBytes), value, "The buffer limit must be at least 1 byte.");
+    }
+
+    /// <summary>
+    /// Gets the most bytes waiting to be sent: queued writes, negotiation replies and the write the transport is
+    /// taking now (<see cref="TelnetSession.PendingSendBytes"/>). A write that would take the total past it closes the
+    /// session with <see cref="TelnetCloseReason.SendLimitExceeded"/> and fails with
+    /// <see cref="TelnetBufferLimitExceededException"/> (<c>LimitName</c> <c>"MaxPendingSendBytes"</c>), as do the
+    /// writes still queued: a peer that never reads cannot make the session hold more. A single write larger than the
+    /// limit fails the same way at once but leaves the session open. Await writes (or send in smaller parts) to stay
+    /// under it; negotiation replies are coalesced, so at most one per option and direction is ever queued.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxPendingSendBytes
+    {
+        get => _maxPendingSendBytes;
+        init => _maxPendingSendBytes = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxPendingSendBytes), value, "The send limit must be at least 1 byte.");
+    }
+
+    /// <summary>
+    /// Gets the most bytes one <c>ReadAll</c> collects before the end of stream (telnetlib's <c>read_all</c> has no
+    /// limit). Going past it fails that read with <see cref="TelnetBufferLimitExceededException"/> (<c>LimitName</c>
+    /// <c>"MaxReadAllBytes"</c>) and closes the session: a read never ends early as if the stream had ended.
+    /// <c>ReadAll</c> collects outside the cooked queue, so <see cref="MaxBufferedBytes"/> does not cap it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxReadAllBytes
+    {
+        get => _maxReadAllBytes;
+        init => _maxReadAllBytes = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxReadAllBytes), value, "The ReadAll limit must be at least 1 byte.");
     }
 
     /// <summary>

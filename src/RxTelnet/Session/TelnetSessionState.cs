@@ -33,12 +33,19 @@ public enum TelnetCloseReason
 
     /// <summary>Nothing was received for longer than the dead-peer timeout.</summary>
     DeadPeer,
+
+    /// <summary>
+    /// Bytes waiting to be sent went past <see cref="TelnetSessionOptions.MaxPendingSendBytes"/>: the peer does not read
+    /// what we send (or the application writes faster than the connection carries without awaiting its writes).
+    /// <see cref="TelnetSessionState.Error"/> holds the <see cref="TelnetBufferLimitExceededException"/>.
+    /// </summary>
+    SendLimitExceeded,
 }
 
 /// <summary>A snapshot of a session's connection state, as <see cref="TelnetSession.State"/> emits it.</summary>
 /// <param name="Status">Where the session is.</param>
 /// <param name="Reason">Why it closed, when <see cref="Status"/> is <see cref="TelnetSessionStatus.Closed"/>.</param>
-/// <param name="Error">The exception behind <see cref="TelnetCloseReason.TransportError"/>, <see cref="TelnetCloseReason.BufferLimitExceeded"/> or <see cref="TelnetCloseReason.DeadPeer"/>.</param>
+/// <param name="Error">The exception behind <see cref="TelnetCloseReason.TransportError"/>, <see cref="TelnetCloseReason.BufferLimitExceeded"/>, <see cref="TelnetCloseReason.SendLimitExceeded"/> or <see cref="TelnetCloseReason.DeadPeer"/>.</param>
 public sealed record TelnetSessionState(TelnetSessionStatus Status, TelnetCloseReason Reason = TelnetCloseReason.None, Exception? Error = null)
 {
     /// <summary>Gets the state of a session not started yet.</summary>
