@@ -173,11 +173,16 @@ public sealed partial class TelnetSession
 
     /// <summary>Reads everything until the connection closes (telnetlib's <c>read_all</c>); empty at end of stream.</summary>
     /// <returns>One element, then completion.</returns>
+    /// <remarks>
+    /// Every byte up to the end of stream is returned, however much that is, up to
+    /// <see cref="TelnetSessionOptions.MaxReadAllBytes"/> (256 MiB unless set): the read collects outside the cooked
+    /// queue, so <see cref="TelnetSessionOptions.MaxBufferedBytes"/> does not cut it short. Past the limit the read
+    /// fails with <see cref="TelnetBufferLimitExceededException"/> (<c>LimitName</c> <c>"MaxReadAllBytes"</c>) and the
+    /// session closes with <see cref="TelnetCloseReason.BufferLimitExceeded"/>: a limit is never reported as an end of stream.
+    /// A transport error after some data returns that data, as before; with nothing read it fails with the error.
+    /// </remarks>
     public IObservable<byte[]> ReadAll() =>
-        CreateRead<byte[]>(Timeout.InfiniteTimeSpan, _options.Scheduler, static () => static (buffer, trigger, eof, fault) =>
-            !eof ? default
-            : buffer.Length > 0 || fault is null or TelnetBufferLimitExceededException ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
-            : ReadOutcome<byte[]>.Fail(fault));
+        CreateRead(Timeout.InfiniteTimeSpan, _options.Scheduler, () => ReadAllEvaluator(_options.MaxReadAllBytes));
 
     /// <summary>Reads everything until the connection closes; see <see cref="ReadAll()"/>.</summary>
     /// <param name="cancellationToken">Abandons the read.</param>
@@ -190,7 +195,7 @@ public sealed partial class TelnetSession
         CreateRead<byte[]>(Timeout.InfiniteTimeSpan, _options.Scheduler, static () => static (buffer, trigger, eof, fault) =>
             buffer.Length > 0 ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
             : !eof ? default
-            : fault is null or TelnetBufferLimitExceededException ? ReadOutcome<byte[]>.Done([])
+            : fault is null ? ReadOutcome<byte[]>.Done([])
             : ReadOutcome<byte[]>.Fail(fault));
 
     /// <summary>Reads at least one byte unless at end of stream; see <see cref="ReadSome()"/>.</summary>
@@ -217,7 +222,13 @@ public sealed partial class TelnetSession
 
             if (_buffer.Length == 0 && _eof)
             {
-                throw _fault is null or TelnetBufferLimitExceededException ? new TelnetEofException() : new TelnetException("The connection failed.", _fault);
+                // A limit is an error, never an end of stream.
+                throw _fault switch
+                {
+                    null => new TelnetEofException(),
+                    TelnetBufferLimitExceededException limit => limit,
+                    _ => new TelnetException("The connection failed.", _fault),
+                };
             }
 
             var data = _buffer.TakeAll();
@@ -241,6 +252,57 @@ public sealed partial class TelnetSession
                 : eof ? DrainOrFail(buffer, fault)
                 : default;
         };
+    }
+
+    private static ReadEvaluator<byte[]> ReadAllEvaluator(int limit)
+    {
+        // Collected outside the cooked queue, so the queue's own limit never cuts the read short.
+        List<byte[]> parts = [];
+        long total = 0;
+        return (buffer, trigger, eof, fault) =>
+        {
+            if (buffer.Length > 0)
+            {
+                if (total + buffer.Length > limit)
+                {
+                    return ReadOutcome<byte[]>.FailAndClose(
+                        new TelnetBufferLimitExceededException(nameof(TelnetSessionOptions.MaxReadAllBytes), limit, total + buffer.Length));
+                }
+
+                total += buffer.Length;
+                parts.Add(buffer.TakeAll());
+            }
+
+            if (!eof)
+            {
+                return default;
+            }
+
+            if (fault is TelnetBufferLimitExceededException || (fault is not null && total == 0))
+            {
+                return ReadOutcome<byte[]>.Fail(fault);
+            }
+
+            return ReadOutcome<byte[]>.Done(Concat(parts, total));
+        };
+    }
+
+    private static byte[] Concat(List<byte[]> parts, long total)
+    {
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        var all = GC.AllocateUninitializedArray<byte>((int)total);
+        var at = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(all, at);
+            at += part.Length;
+        }
+
+        return all;
     }
 
     private static ReadOutcome<byte[]> DrainOrFail(CookedBuffer buffer, Exception? fault) =>
@@ -313,14 +375,18 @@ public sealed partial class TelnetSession
 
     private readonly struct ReadOutcome<T>
     {
-        private ReadOutcome(T? value, Exception? error)
+        private ReadOutcome(T? value, Exception? error, bool closesSession = false)
         {
             IsDone = true;
             Value = value;
             Error = error;
+            ClosesSession = closesSession;
         }
 
         public bool IsDone { get; }
+
+        /// <summary>Gets whether the read consumed data it cannot return, so the session must close before the error is delivered.</summary>
+        public bool ClosesSession { get; }
 
         public T? Value { get; }
 
@@ -329,6 +395,8 @@ public sealed partial class TelnetSession
         public static ReadOutcome<T> Done(T value) => new(value, null);
 
         public static ReadOutcome<T> Fail(Exception error) => new(default, error);
+
+        public static ReadOutcome<T> FailAndClose(Exception error) => new(default, error, closesSession: true);
     }
 
     /// <summary>A finished read whose notification is delivered after the session's lock is released.</summary>
@@ -468,6 +536,12 @@ public sealed partial class TelnetSession
             return new PendingCompletion(() =>
             {
                 _timer.Dispose();
+                if (outcome.ClosesSession)
+                {
+                    // What the read took from the queue is gone with it: the session cannot go on as if nothing was lost.
+                    session.Shutdown(TelnetCloseReason.BufferLimitExceeded, outcome.Error);
+                }
+
                 if (outcome.Error is { } error)
                 {
                     observer.OnError(error);

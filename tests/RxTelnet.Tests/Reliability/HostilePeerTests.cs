@@ -239,7 +239,7 @@ public sealed class HostilePeerTests : LeakCheckedTest
         Assert.That(generated, Is.LessThanOrEqualTo(fitting + 2), "Generate makes one element ahead; nothing more of the 1 GiB was made");
         Assert.That(growth, Is.LessThan(8 * limit), $"1 GiB offered, {growth} bytes live");
         Assert.That(session.ReadBuffered(), Has.Length.EqualTo(limit), "what was buffered before the limit stays readable");
-        Assert.That(() => session.ReadBuffered(), Throws.TypeOf<TelnetEofException>(), "then the session is at end of stream");
+        Assert.That(() => session.ReadBuffered(), Throws.TypeOf<TelnetBufferLimitExceededException>(), "then the limit is reported, never as an end of stream");
     }
 
     [Test]
