@@ -12,10 +12,20 @@ using RxTelnet.Transport;
 /// <see cref="TelnetSession"/> of the same type a client uses.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Each session is emitted on <see cref="Sessions"/> before it starts receiving and is started right after
 /// <c>OnNext</c> returns, so a subscriber can attach to its hot streams, set a negotiation callback and send its
 /// opening negotiation without missing a byte. Disposing the listener stops accepting; sessions already
 /// accepted live on until they are closed.
+/// </para>
+/// <para>
+/// <b>Threads.</b> The accept loop only accepts: each connection is wrapped, emitted and started on a thread-pool
+/// work item of its own (TLS connections after their handshake, bounded by <see cref="HandshakeTimeout"/>), and
+/// each session receives on its own loop, so one client, however hostile, delays neither the accept nor the
+/// greeting of another. <c>OnNext</c> calls are serialised (Rx grammar), so a subscriber should do its per-session
+/// work quickly or hand it off. At most <see cref="MaxSessions"/> sessions are open at once: a connection past that
+/// is closed at once, without a session, and counted in <see cref="RejectedCount"/>.
+/// </para>
 /// </remarks>
 public sealed class TelnetListener : IDisposable
 {
@@ -26,12 +36,15 @@ public sealed class TelnetListener : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private long _accepted;
+    private long _rejected;
+    private int _active;
 
-    private TelnetListener(Socket socket, TelnetSessionOptions? options, X509Certificate2? certificate)
+    private TelnetListener(Socket socket, TelnetSessionOptions? options, X509Certificate2? certificate, int maxSessions)
     {
         _socket = socket;
         _options = options;
         _certificate = certificate;
+        MaxSessions = maxSessions;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _acceptLoop = AcceptLoopAsync(_stop.Token);
     }
@@ -42,22 +55,44 @@ public sealed class TelnetListener : IDisposable
     /// <summary>Gets the accepted sessions (hot); completes when the listener is disposed, errors if accepting fails.</summary>
     public IObservable<TelnetSession> Sessions => _sessions.AsObservable();
 
-    /// <summary>Gets how many connections were accepted so far.</summary>
+    /// <summary>The default most sessions a listener keeps open at once: 1024.</summary>
+    public const int DefaultMaxSessions = 1024;
+
+    /// <summary>How long a TLS client may take to complete its handshake before it is dropped: 10 seconds.</summary>
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets how many connections were accepted so far (rejected ones included).</summary>
     public long AcceptedCount => Interlocked.Read(ref _accepted);
+
+    /// <summary>Gets how many connections were closed at once because <see cref="MaxSessions"/> sessions were open.</summary>
+    public long RejectedCount => Interlocked.Read(ref _rejected);
+
+    /// <summary>Gets how many accepted connections hold a place now: open sessions and TLS handshakes under way.</summary>
+    public int ActiveSessionCount => Volatile.Read(ref _active);
+
+    /// <summary>Gets the most sessions (TLS handshakes under way included) this listener keeps open at once.</summary>
+    public int MaxSessions { get; }
 
     /// <summary>Starts listening on <paramref name="endPoint"/>.</summary>
     /// <param name="endPoint">Where to listen, for example <c>new IPEndPoint(IPAddress.Loopback, 0)</c>.</param>
     /// <param name="options">Options for every accepted session.</param>
     /// <param name="backlog">The most pending connections the operating system queues.</param>
     /// <param name="certificate">A certificate with its private key to serve Telnet over TLS (telnets); null for plain Telnet.</param>
+    /// <param name="maxSessions">The most sessions open at once; a connection past it is closed at once and counted in <see cref="RejectedCount"/>.</param>
     /// <returns>The running listener.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="endPoint"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="backlog"/> is less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="backlog"/> or <paramref name="maxSessions"/> is less than 1.</exception>
     /// <exception cref="SocketException">The end point cannot be bound.</exception>
-    public static TelnetListener Start(IPEndPoint endPoint, TelnetSessionOptions? options = null, int backlog = 512, X509Certificate2? certificate = null)
+    public static TelnetListener Start(
+        IPEndPoint endPoint,
+        TelnetSessionOptions? options = null,
+        int backlog = 512,
+        X509Certificate2? certificate = null,
+        int maxSessions = DefaultMaxSessions)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentOutOfRangeException.ThrowIfLessThan(backlog, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -70,7 +105,7 @@ public sealed class TelnetListener : IDisposable
             throw;
         }
 
-        return new TelnetListener(socket, options, certificate);
+        return new TelnetListener(socket, options, certificate, maxSessions);
     }
 
     /// <summary>Stops accepting and completes <see cref="Sessions"/>. Idempotent.</summary>
@@ -120,42 +155,57 @@ public sealed class TelnetListener : IDisposable
                 return;
             }
 
-            accepted.NoDelay = true;
             Interlocked.Increment(ref _accepted);
-            if (_certificate is null)
+            if (Interlocked.Increment(ref _active) > MaxSessions)
             {
-                SocketTransport transport;
-                try
-                {
-                    transport = new SocketTransport(accepted);
-                }
-                catch (ArgumentException)
-                {
-                    // Disconnected between accept and wrap.
-                    accepted.Dispose();
-                    continue;
-                }
+                // A connection flood must not exhaust the process: past the limit, no session, no thread, no buffer.
+                Interlocked.Decrement(ref _active);
+                Interlocked.Increment(ref _rejected);
+                accepted.Dispose();
+                continue;
+            }
 
-                Serve(transport);
-            }
-            else
-            {
-                // A slow or failing handshake must not hold up the accept loop.
-                _ = HandshakeAsync(accepted, _certificate, token);
-            }
+            // Off the accept loop: nothing about this connection delays the next accept.
+            var certificate = _certificate;
+            _ = Task.Run(() => certificate is null ? ServePlain(accepted) : HandshakeAsync(accepted, certificate, token), CancellationToken.None);
         }
+    }
+
+    private Task ServePlain(Socket accepted)
+    {
+        SocketTransport transport;
+        try
+        {
+            accepted.NoDelay = true;
+            transport = new SocketTransport(accepted);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SocketException or ObjectDisposedException)
+        {
+            // Disconnected between accept and wrap.
+            accepted.Dispose();
+            Interlocked.Decrement(ref _active);
+            return Task.CompletedTask;
+        }
+
+        Serve(transport);
+        return Task.CompletedTask;
     }
 
     private async Task HandshakeAsync(Socket accepted, X509Certificate2 certificate, CancellationToken token)
     {
         TlsTransport transport;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
+        limit.CancelAfter(HandshakeTimeout);
         try
         {
-            transport = await TlsTransport.AcceptAsync(accepted, certificate, token).ConfigureAwait(false);
+            accepted.NoDelay = true;
+            transport = await TlsTransport.AcceptAsync(accepted, certificate, limit.Token).ConfigureAwait(false);
         }
         catch (Exception)
         {
-            // A client that fails the handshake gets no session; the socket is already disposed.
+            // A client that fails the handshake, or takes too long, gets no session; the socket is already disposed.
+            accepted.Dispose();
+            Interlocked.Decrement(ref _active);
             return;
         }
 
@@ -165,9 +215,14 @@ public sealed class TelnetListener : IDisposable
     private void Serve(ITelnetTransport transport)
     {
         var session = new TelnetSession(transport, _options);
+        var released = 0;
+        session.State.Subscribe(
+            static _ => { },
+            _ => Release(),
+            Release);
         try
         {
-            // TLS handshakes finish on different threads: keep OnNext calls serial (Rx grammar).
+            // Sessions start on different threads: keep OnNext calls serial (Rx grammar).
             lock (_sessions)
             {
                 _sessions.OnNext(session);
@@ -182,5 +237,13 @@ public sealed class TelnetListener : IDisposable
 
         // The subscriber may already have closed or disposed the session (a server that only greets).
         session.TryStart();
+
+        void Release()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                Interlocked.Decrement(ref _active);
+            }
+        }
     }
 }
