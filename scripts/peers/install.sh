@@ -6,6 +6,8 @@
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
+# shellcheck source=../lib/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/apt.sh"
 
 # inetutils-telnetd: the classic BSD-style telnetd (socat plays inetd for it)
 # socat:            inetd stand-in for inetutils telnetd
@@ -52,8 +54,8 @@ fi
 # busybox-static Conflicts/Replaces busybox (the plain package has no
 # telnetd applet). apt-get removes plain busybox by itself when it is
 # installed; nothing essential depends on it (initramfs-tools accepts either).
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+apt_update
+apt_install --no-install-recommends "${missing[@]}"
 
 for p in "${PKGS[@]}"; do
     installed "$p" || { echo "peers: $p failed to install" >&2; exit 1; }
