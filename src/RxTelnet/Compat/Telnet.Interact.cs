@@ -44,7 +44,7 @@ public sealed partial class Telnet
         // Bad arguments throw here, at the call, not on the returned task.
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        _ = RequireSession();
+        _ = RequireSocket();
         return InteractCoreAsync(input, output, cancellationToken);
     }
 
@@ -97,7 +97,7 @@ public sealed partial class Telnet
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        _ = RequireSession();
+        _ = RequireSocket();
         using var stop = new CancellationTokenSource();
         var listener = Task.Run(() => CopyReceivedAsync(output, stop.Token), CancellationToken.None);
         try

@@ -20,8 +20,8 @@ public sealed partial class Telnet
     /// <exception cref="SocketException">The connection was refused or the host is unknown.</exception>
     /// <remarks>
     /// Raises <see cref="TelnetAudit.OpenEventName"/> with (this, host, port) before connecting, as telnetlib raises
-    /// <c>telnetlib.Telnet.open</c>. Reopening after <see cref="Close"/> is allowed; data left unread from the previous
-    /// connection is dropped.
+    /// <c>telnetlib.Telnet.open</c>. Reopening after <see cref="Close"/> is allowed and, as in telnetlib, keeps the
+    /// queues: cooked data left unread from the previous connection is read first.
     /// </remarks>
     public void Open(string host, int port = TelnetPort, TimeSpan? timeout = null) =>
         OpenAsync(host, port, timeout).GetAwaiter().GetResult();
@@ -52,13 +52,12 @@ public sealed partial class Telnet
 
     private async Task OpenCoreAsync(string host, int port, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-
         if (port == 0)
         {
             port = TelnetPort;
         }
 
-        TelnetSession? previous;
+        TelnetSocket? previous;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -67,17 +66,18 @@ public sealed partial class Telnet
                 throw new InvalidOperationException("This Telnet instance is already opening a connection.");
             }
 
-            if (_session is { IsEof: false })
+            if (_sock is not null && !_eof)
             {
                 throw new InvalidOperationException(
                     $"This Telnet instance is already connected to {_host ?? "a transport"}:{_port}; close it before opening another connection.");
             }
 
+            // telnetlib's open: eof, host, port and timeout are set before the connect; the queues are kept.
             _opening = true;
-            previous = _session;
-            _session = null;
-            _connection = null;
+            previous = _sock;
+            _sock = null;
             _socket = null;
+            _eof = false;
             _host = host;
             _port = port;
             _timeout = timeout;
@@ -85,11 +85,7 @@ public sealed partial class Telnet
 
         try
         {
-            if (previous is not null)
-            {
-                await previous.DisposeAsync().ConfigureAwait(false);
-            }
-
+            previous?.Dispose();
             TelnetAudit.RaiseOpen(this, host, port);
             using var activity = TelnetAudit.ActivitySource.StartActivity(TelnetAudit.OpenEventName, ActivityKind.Client);
             activity?.SetTag(TelnetAudit.HostTag, host);
@@ -107,7 +103,7 @@ public sealed partial class Telnet
 
             if (timeout is { } limit && transport.Socket is { } socket)
             {
-                // telnetlib's timeout is the socket's timeout: keep it for synchronous calls on the socket.
+                // telnetlib's timeout is the socket's timeout: also for synchronous calls on the socket (a callback's Send).
                 var ms = (int)Math.Min(int.MaxValue, Math.Max(1, limit.TotalMilliseconds));
                 socket.SendTimeout = ms;
                 socket.ReceiveTimeout = ms;
@@ -136,54 +132,47 @@ public sealed partial class Telnet
 
     /// <summary>Closes the connection (telnetlib's <c>close</c>). Idempotent.</summary>
     /// <remarks>
-    /// <see cref="GetSocket"/> then returns null and <see cref="Eof"/> true; data already received stays readable, after
-    /// which the reads report end of stream. A subnegotiation or command split by the close is forgotten.
+    /// As in telnetlib: <see cref="GetSocket"/> then returns null, <see cref="Eof"/> is true, and a command or
+    /// subnegotiation split by the close is forgotten; the cooked queue stays readable, after which the reads report the
+    /// end of the stream. Reads that need the connection (a wait, a <c>recv</c>, a refusal, <c>Expect</c>'s selector)
+    /// throw <see cref="TelnetClosedException"/> where telnetlib fails with <c>AttributeError</c>. A read waiting on
+    /// another thread wakes and throws it.
     /// </remarks>
     public void Close()
     {
-        TelnetSession? session;
+        TelnetSocket? sock;
         lock (_gate)
         {
-            session = _session;
+            sock = _sock;
+            _sock = null;
             _socket = null;
-            if (_connection is { } connection)
-            {
-                connection.Reset();
-            }
+            _eof = true;
+            _iacseqLength = 0;
+            _sb = 0;
         }
 
-        session?.Close();
+        sock?.Close();
     }
 
     /// <summary>Closes the connection and releases the transport (telnetlib's context-manager exit). The instance cannot be reopened.</summary>
     public void Dispose()
     {
-        TelnetSession? session;
+        TelnetSocket? sock;
         lock (_gate)
         {
             _disposed = true;
-            session = _session;
+            sock = _sock;
         }
 
         Close();
-        session?.Dispose();
+        sock?.Dispose();
     }
 
     /// <summary>Closes the connection and releases the transport; see <see cref="Dispose"/>.</summary>
-    /// <returns>A task that completes when the transport is released.</returns>
-    public async ValueTask DisposeAsync()
+    /// <returns>A completed task: closing never waits.</returns>
+    public ValueTask DisposeAsync()
     {
-        TelnetSession? session;
-        lock (_gate)
-        {
-            _disposed = true;
-            session = _session;
-        }
-
-        Close();
-        if (session is not null)
-        {
-            await session.DisposeAsync().ConfigureAwait(false);
-        }
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 }

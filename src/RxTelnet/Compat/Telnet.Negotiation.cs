@@ -1,19 +1,11 @@
 namespace RxTelnet.Compat;
 
 using System.Net.Sockets;
-using System.Runtime.ExceptionServices;
-using RxTelnet.Session;
 
 /// <content>Option negotiation and subnegotiation data, exactly as telnetlib's <c>process_rawq</c> handles them.</content>
 public sealed partial class Telnet
 {
-    private const byte Iac = TelnetConstants.IAC;
-
-    private readonly object _sbGate = new();
-    private readonly List<byte> _sbData = [];
     private Action<Socket?, byte, byte>? _optionCallback;
-    private ExceptionDispatchInfo? _callbackError;
-    private CancellationTokenSource _callbackFailed = new();
 
     /// <summary>
     /// Sets the callback that receives every Telnet command instead of the default handling (telnetlib's
@@ -36,13 +28,10 @@ public sealed partial class Telnet
     /// telnetlib scripts do).
     /// </para>
     /// <para>
-    /// <b>When it runs.</b> As in telnetlib, commands are handled from the first read on: what arrives before the first
-    /// read (any <c>Read…</c>, <see cref="Expect(IReadOnlyList{System.Text.RegularExpressions.Regex}, TimeSpan?)"/> or
-    /// <see cref="Interact()"/>) is held and handled by that read, on its thread, so a callback set right after
-    /// connecting still sees the peer's first negotiations. After that, commands are handled as they arrive, on the
-    /// receiving thread, before the data of the same chunk reaches the reads (telnetlib, too, queues a chunk's data
-    /// after handling its commands). Do not call a blocking read from the callback. An exception it throws is rethrown
-    /// by the pending read, or by the next read if none is pending.
+    /// <b>When it runs.</b> As in telnetlib, inside <see cref="ProcessRawq"/>, which every read calls: on the reading
+    /// thread, at the moment the read processes the bytes of the command, before the data that follows it reaches the
+    /// cooked queue. Do not call a read from the callback (reads run one at a time). An exception it throws propagates
+    /// out of that read, and the data cooked so far by that <c>process_rawq</c> call is lost, as in telnetlib.
     /// </para>
     /// </remarks>
     public void SetOptionNegotiationCallback(Action<Socket?, byte, byte>? callback) =>
@@ -55,133 +44,29 @@ public sealed partial class Telnet
     /// <remarks>
     /// As in telnetlib, the bytes are everything after <c>IAC SB</c>, the option byte included, with <c>IAC IAC</c>
     /// unescaped and NUL and 0x11 dropped. Each <c>IAC SB</c> discards data not yet read; each <c>IAC SE</c> appends the
-    /// finished subnegotiation, and the bytes of one still open are appended when the chunk that carried them has been
-    /// handled. Read it from the negotiation callback when it is called with <c>SE</c>. Like telnetlib's, it does not
-    /// handle received commands itself: before the first read nothing has been handled yet (see
-    /// <see cref="SetOptionNegotiationCallback"/>).
+    /// finished subnegotiation, and the bytes of one still open are appended at the end of the <c>process_rawq</c> call
+    /// that saw them. Read it from the negotiation callback when it is called with <c>SE</c>. It does no I/O and
+    /// processes nothing. The data is bounded by <see cref="Protocol.TelnetParserOptions.MaxSubnegotiationLength"/>: past
+    /// it, the data is discarded (with a debug message) rather than kept without bound.
     /// </remarks>
     public byte[] ReadSbData()
     {
-        lock (_sbGate)
+        lock (_gate)
         {
-            var data = _sbData.ToArray();
-            _sbData.Clear();
+            var data = _sbdataq.TakeAll();
             return data;
         }
     }
 
-    private void ThrowIfCallbackFailed()
+    /// <summary>
+    /// Sends a refusal from <c>process_rawq</c>, as telnetlib's <c>self.sock.sendall</c> there: queued in order with the
+    /// writes; it fails the read only when there is no connection (telnetlib: <c>AttributeError</c>).
+    /// </summary>
+    private void SendRefusal(byte[] wire)
     {
-        ExceptionDispatchInfo? error;
-        lock (_gate)
-        {
-            error = _callbackError;
-            _callbackError = null;
-            if (error is not null)
-            {
-                // Not disposed: a read may be linking to its token right now. It holds no timer, so the GC suffices.
-                _callbackFailed = new CancellationTokenSource();
-            }
-        }
+        var sent = RequireSocket().SendAsync(wire, CancellationToken.None);
 
-        error?.Throw();
-    }
-
-    private CancellationToken CallbackFailedToken
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _callbackFailed.Token;
-            }
-        }
-    }
-
-    private void OnCallbackFailed(Exception error)
-    {
-        CancellationTokenSource signal;
-        lock (_gate)
-        {
-            if (_callbackError is not null)
-            {
-                return;
-            }
-
-            _callbackError = ExceptionDispatchInfo.Capture(error);
-            signal = _callbackFailed;
-        }
-
-        signal.Cancel();
-    }
-
-    private void InvokeCallback(Action<Socket?, byte, byte> callback, byte command, byte option)
-    {
-        try
-        {
-            callback(GetSocket(), command, option);
-        }
-        catch (Exception ex)
-        {
-            OnCallbackFailed(ex);
-        }
-    }
-
-    private static string NegotiationName(byte command) => command switch
-    {
-        TelnetConstants.DO => "DO",
-        TelnetConstants.DONT => "DONT",
-        TelnetConstants.WILL => "WILL",
-        _ => "WONT",
-    };
-
-    private void AppendSbData(List<byte> bytes)
-    {
-        if (bytes.Count == 0)
-        {
-            return;
-        }
-
-        lock (_sbGate)
-        {
-            _sbData.AddRange(bytes);
-        }
-    }
-
-    private void ClearSbData()
-    {
-        lock (_sbGate)
-        {
-            _sbData.Clear();
-        }
-    }
-
-    private void SendQuietly(byte[] wire)
-    {
-        if (CurrentSession is not { } session)
-        {
-            return;
-        }
-
-        _ = SendQuietlyAsync(session, wire);
-    }
-
-    private static async Task SendQuietlyAsync(TelnetSession session, byte[] wire)
-    {
-        try
-        {
-            await session.WriteRawAsync(wire).ConfigureAwait(false);
-        }
-        catch (TelnetException)
-        {
-            // A refusal that cannot go out because the connection closed is moot.
-        }
-        catch (IOException)
-        {
-            // The transport failed; the reads report it.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        // A refusal that cannot go out is moot: the connection failed or closed, which the reads and writes report.
+        _ = sent.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }

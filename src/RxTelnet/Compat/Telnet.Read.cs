@@ -39,11 +39,58 @@ public sealed partial class Telnet
     public Task<byte[]> ReadUntilAsync(byte[] expected, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(expected);
+        var match = expected.ToArray();
         var limit = NormalizeTimeout(timeout);
-        var needle = expected.ToArray();
-        return RunAsync(
-            (session, token) => needle.Length == 0 ? Task.FromResult(Array.Empty<byte>()) : session.ReadUntilAsync(needle, limit, token),
-            cancellationToken);
+        return RunReadAsync(token => ReadUntilCoreAsync(match, limit, token), cancellationToken);
+    }
+
+    private async Task<byte[]> ReadUntilCoreAsync(byte[] match, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var n = match.Length;
+        ProcessRawqCore();
+        var i = FindCooked(match, 0);
+        if (i >= 0)
+        {
+            return TakeCooked(i + n);
+        }
+
+        var deadline = timeout is { } t ? Scheduler.Now + t : (DateTimeOffset?)null;
+        var sock = RequireSocket();
+        while (!Eof)
+        {
+            var ready = await sock.WaitReadableAsync(timeout, cancellationToken).ConfigureAwait(false);
+            if (ClosedSince(sock))
+            {
+                // Closed on another thread while this read waited: Close set eof, which ends the loop.
+                continue;
+            }
+
+            if (ready)
+            {
+                i = Math.Max(0, CookedLength - n);
+                await FillRawqFromAsync(sock, cancellationToken).ConfigureAwait(false);
+                ProcessRawqCore();
+                i = FindCooked(match, i);
+                if (i >= 0)
+                {
+                    return TakeCooked(i + n);
+                }
+            }
+
+            if (deadline is { } d)
+            {
+                // telnetlib stops once the deadline has passed (deadline - now < 0). A select that found nothing waited
+                // until the deadline, and the clock has passed it by the time telnetlib looks; on a virtual clock,
+                // which stands still between two looks, that is said here explicitly.
+                timeout = d - Scheduler.Now;
+                if (!ready || timeout < TimeSpan.Zero)
+                {
+                    break;
+                }
+            }
+        }
+
+        return ReadVeryLazyCore();
     }
 
     /// <summary>Reads everything until the connection closes (telnetlib's <c>read_all</c>); blocks.</summary>
@@ -56,7 +103,19 @@ public sealed partial class Telnet
     /// <returns>The data read.</returns>
     /// <exception cref="TelnetClosedException">The instance was never connected.</exception>
     public Task<byte[]> ReadAllAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(static (session, token) => session.ReadAllAsync(token), cancellationToken);
+        RunReadAsync(
+            async token =>
+            {
+                ProcessRawqCore();
+                while (!Eof)
+                {
+                    await FillRawqCoreAsync(token).ConfigureAwait(false);
+                    ProcessRawqCore();
+                }
+
+                return TakeCooked(CookedLength);
+            },
+            cancellationToken);
 
     /// <summary>Reads at least one byte unless the connection closed (telnetlib's <c>read_some</c>); blocks while nothing has arrived.</summary>
     /// <returns>Everything queued (at least one byte); empty at end of stream.</returns>
@@ -68,42 +127,75 @@ public sealed partial class Telnet
     /// <returns>The data read; empty at end of stream.</returns>
     /// <exception cref="TelnetClosedException">The instance was never connected.</exception>
     public Task<byte[]> ReadSomeAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(static (session, token) => session.ReadSomeAsync(token), cancellationToken);
+        RunReadAsync(
+            async token =>
+            {
+                ProcessRawqCore();
+                while (CookedLength == 0 && !Eof)
+                {
+                    await FillRawqCoreAsync(token).ConfigureAwait(false);
+                    ProcessRawqCore();
+                }
 
-    /// <summary>Returns everything received so far without waiting (telnetlib's <c>read_very_eager</c>).</summary>
-    /// <returns>The queued data; empty when nothing is queued and the connection is open.</returns>
-    /// <exception cref="TelnetEofException">The connection is closed and nothing is left to read.</exception>
-    /// <exception cref="TelnetClosedException">The instance was never connected.</exception>
-    /// <exception cref="InvalidOperationException">A blocking read is pending on another thread.</exception>
-    /// <remarks>
-    /// telnetlib's four non-blocking reads differ in how much socket I/O and raw-queue processing they do before
-    /// returning the cooked queue. RxTelnet receives and parses data as it arrives, with no raw queue, so there is
-    /// nothing left to do: <see cref="ReadVeryEager"/>, <see cref="ReadEager"/>, <see cref="ReadLazy"/> and
-    /// <see cref="ReadVeryLazy"/> all return what has arrived, and none ever blocks (telnetlib's may, inside an IAC
-    /// sequence).
-    /// </remarks>
-    public byte[] ReadVeryEager() => ReadBuffered();
+                return TakeCooked(CookedLength);
+            },
+            cancellationToken);
 
-    /// <summary>Returns what has been received without waiting (telnetlib's <c>read_eager</c>); see <see cref="ReadVeryEager"/>.</summary>
-    /// <returns>The queued data; empty when nothing is queued and the connection is open.</returns>
-    /// <exception cref="TelnetEofException">The connection is closed and nothing is left to read.</exception>
-    /// <exception cref="TelnetClosedException">The instance was never connected.</exception>
-    /// <exception cref="InvalidOperationException">A blocking read is pending on another thread.</exception>
-    public byte[] ReadEager() => ReadBuffered();
+    /// <summary>
+    /// Reads everything that can be read without waiting (telnetlib's <c>read_very_eager</c>): processes the raw queue,
+    /// then <c>recv</c>s and processes as long as the connection has something waiting.
+    /// </summary>
+    /// <returns>The cooked queue; empty when nothing is queued and the connection is open.</returns>
+    /// <exception cref="TelnetEofException">The end of the stream was reached and nothing is left to read.</exception>
+    /// <exception cref="TelnetClosedException">The instance has no connection and the end was not reached (telnetlib: <c>AttributeError</c>).</exception>
+    /// <exception cref="InvalidOperationException">Another read is running.</exception>
+    public byte[] ReadVeryEager() => RunRead(() =>
+    {
+        ProcessRawqCore();
+        while (!Eof && SockAvail())
+        {
+            FillRawqNow();
+            ProcessRawqCore();
+        }
 
-    /// <summary>Returns the data already queued without any I/O (telnetlib's <c>read_lazy</c>); see <see cref="ReadVeryEager"/>.</summary>
-    /// <returns>The queued data; empty when nothing is queued and the connection is open.</returns>
-    /// <exception cref="TelnetEofException">The connection is closed and nothing is left to read.</exception>
-    /// <exception cref="TelnetClosedException">The instance was never connected.</exception>
-    /// <exception cref="InvalidOperationException">A blocking read is pending on another thread.</exception>
-    public byte[] ReadLazy() => ReadBuffered();
+        return ReadVeryLazyCore();
+    });
 
-    /// <summary>Returns the cooked queue (telnetlib's <c>read_very_lazy</c>); see <see cref="ReadVeryEager"/>.</summary>
-    /// <returns>The queued data; empty when nothing is queued and the connection is open.</returns>
-    /// <exception cref="TelnetEofException">The connection is closed and nothing is left to read.</exception>
-    /// <exception cref="TelnetClosedException">The instance was never connected.</exception>
-    /// <exception cref="InvalidOperationException">A blocking read is pending on another thread.</exception>
-    public byte[] ReadVeryLazy() => ReadBuffered();
+    /// <summary>
+    /// Reads what is readily available (telnetlib's <c>read_eager</c>): like <see cref="ReadVeryEager"/>, but stops at
+    /// the first <c>recv</c> that yields cooked data.
+    /// </summary>
+    /// <returns>The cooked queue; empty when nothing is queued and the connection is open.</returns>
+    /// <exception cref="TelnetEofException">The end of the stream was reached and nothing is left to read.</exception>
+    /// <exception cref="TelnetClosedException">The instance has no connection and the end was not reached.</exception>
+    /// <exception cref="InvalidOperationException">Another read is running.</exception>
+    public byte[] ReadEager() => RunRead(() =>
+    {
+        ProcessRawqCore();
+        while (CookedLength == 0 && !Eof && SockAvail())
+        {
+            FillRawqNow();
+            ProcessRawqCore();
+        }
+
+        return ReadVeryLazyCore();
+    });
+
+    /// <summary>Processes the raw queue and returns the cooked queue, with no I/O (telnetlib's <c>read_lazy</c>).</summary>
+    /// <returns>The cooked queue; empty when nothing is queued and the connection is open.</returns>
+    /// <exception cref="TelnetEofException">The end of the stream was reached and nothing is left to read.</exception>
+    /// <exception cref="InvalidOperationException">Another read is running.</exception>
+    public byte[] ReadLazy() => RunRead(() =>
+    {
+        ProcessRawqCore();
+        return ReadVeryLazyCore();
+    });
+
+    /// <summary>Returns the cooked queue, with no processing and no I/O (telnetlib's <c>read_very_lazy</c>).</summary>
+    /// <returns>The cooked queue; empty when nothing is queued and the connection is open.</returns>
+    /// <exception cref="TelnetEofException">The end of the stream was reached, and neither cooked nor raw data is left.</exception>
+    /// <remarks>Like <see cref="ReadSbData"/>, it may be called from the negotiation callback, inside another read.</remarks>
+    public byte[] ReadVeryLazy() => ReadVeryLazyCore();
 
     /// <summary>
     /// Reads until one of <paramref name="patterns"/> matches or <paramref name="timeout"/> passes (telnetlib's <c>expect</c>); blocks.
@@ -164,7 +256,55 @@ public sealed partial class Telnet
         }
 
         var limit = NormalizeTimeout(timeout);
-        return RunAsync((session, token) => session.ExpectAsync(list, limit, token), cancellationToken);
+        return RunReadAsync(token => ExpectCoreAsync(list, limit, token), cancellationToken);
+    }
+
+    private async Task<ExpectResult> ExpectCoreAsync(Regex[] list, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var deadline = timeout is { } t ? Scheduler.Now + t : (DateTimeOffset?)null;
+
+        // telnetlib registers the socket with its selector first, even when the end was already reached.
+        var sock = RequireSocket();
+        while (!Eof)
+        {
+            ProcessRawqCore();
+            var text = CookedText();
+            for (var i = 0; i < list.Length; i++)
+            {
+                var m = list[i].Match(text);
+                if (m.Success)
+                {
+                    var e = m.Index + m.Length;
+                    return new ExpectResult(i, m, TakeCooked(e));
+                }
+            }
+
+            if (deadline is { } d)
+            {
+                var ready = await sock.WaitReadableAsync(timeout, cancellationToken).ConfigureAwait(false);
+                if (ClosedSince(sock))
+                {
+                    continue;
+                }
+
+                timeout = d - Scheduler.Now;
+                if (!ready)
+                {
+                    // As in ReadUntil: a select that found nothing ends past the deadline.
+                    break;
+                }
+            }
+
+            await FillRawqFromAsync(sock, cancellationToken).ConfigureAwait(false);
+        }
+
+        var rest = ReadVeryLazyCore();
+        if (rest.Length == 0 && Eof)
+        {
+            throw new TelnetEofException();
+        }
+
+        return new ExpectResult(-1, null, rest);
     }
 
     /// <summary>Reads until one of <paramref name="patterns"/>, given as regular-expression source, matches; see <see cref="Expect(IReadOnlyList{Regex}, TimeSpan?)"/>.</summary>
@@ -188,65 +328,61 @@ public sealed partial class Telnet
         return ExpectAsync(list, timeout, cancellationToken);
     }
 
-    /// <summary>null and <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> wait for ever; a negative timeout is telnetlib's already-passed deadline: look, do not wait.</summary>
-    private static TimeSpan NormalizeTimeout(TimeSpan? timeout) =>
-        timeout is not { } t || t == System.Threading.Timeout.InfiniteTimeSpan ? System.Threading.Timeout.InfiniteTimeSpan
-        : t < TimeSpan.Zero ? TimeSpan.Zero
-        : t;
+    /// <summary>null and <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> are telnetlib's <c>timeout=None</c>; any other negative timeout is a deadline already passed: look, do not wait.</summary>
+    private static TimeSpan? NormalizeTimeout(TimeSpan? timeout) =>
+        timeout == System.Threading.Timeout.InfiniteTimeSpan ? null
+        : timeout < TimeSpan.Zero ? TimeSpan.Zero
+        : timeout;
 
-    private byte[] ReadBuffered() => BeginRead().ReadBuffered();
+    private bool ClosedSince(TelnetSocket sock) => !ReferenceEquals(Volatile.Read(ref _sock), sock);
 
-    /// <remarks>
-    /// No <c>await</c> here: the returned task completes on the thread, and at the virtual time, at which the session
-    /// completes the read, whatever the caller's synchronization context (an <c>await</c> would be queued instead of
-    /// inlined under a non-default context, and a <c>TestScheduler</c> test could not see the exact completion time).
-    /// </remarks>
-    private Task<T> RunAsync<T>(Func<TelnetSession, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    private int CookedLength
     {
-        TelnetSession session;
-        try
+        get
         {
-            session = BeginRead();
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-
-        // A negotiation callback that throws abandons the pending read (nothing is consumed) and the read rethrows
-        // its exception, as telnetlib's read would raise it from process_rawq.
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CallbackFailedToken);
-        Task<T> task;
-        try
-        {
-            task = read(session, linked.Token);
-        }
-        catch
-        {
-            linked.Dispose();
-            throw;
-        }
-
-        if (task.IsCompleted)
-        {
-            linked.Dispose();
-            return task;
-        }
-
-        return task.ContinueWith(
-            (t, state) =>
+            lock (_gate)
             {
-                ((CancellationTokenSource)state!).Dispose();
-                if (t.IsCanceled && !cancellationToken.IsCancellationRequested)
-                {
-                    ThrowIfCallbackFailed();
-                }
+                return _cookedq.Length;
+            }
+        }
+    }
 
-                return t;
-            },
-            linked,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default).Unwrap();
+    private int FindCooked(byte[] match, int start)
+    {
+        lock (_gate)
+        {
+            return _cookedq.Find(match, start);
+        }
+    }
+
+    private byte[] TakeCooked(int count)
+    {
+        lock (_gate)
+        {
+            return _cookedq.Take(count);
+        }
+    }
+
+    /// <summary>The cooked queue as Latin-1 text (byte n is char n), which the patterns search as Python's bytes patterns search bytes.</summary>
+    private string CookedText()
+    {
+        lock (_gate)
+        {
+            return System.Text.Encoding.Latin1.GetString(_cookedq.Span);
+        }
+    }
+
+    private byte[] ReadVeryLazyCore()
+    {
+        lock (_gate)
+        {
+            var buf = _cookedq.TakeAll();
+            if (buf.Length == 0 && _eof && _rawq.Length == 0)
+            {
+                throw new TelnetEofException();
+            }
+
+            return buf;
+        }
     }
 }

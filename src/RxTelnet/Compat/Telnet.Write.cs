@@ -81,25 +81,24 @@ public sealed partial class Telnet
         return SendAsync(TelnetEncoder.Command(command), cancellationToken);
     }
 
-    private async Task SendAsync(byte[] wire, CancellationToken cancellationToken)
+    private Task SendAsync(byte[] wire, CancellationToken cancellationToken)
     {
         // telnetlib's order: audit, debug message, then the send (which fails when there is no connection).
         TelnetAudit.RaiseWrite(this, wire);
         using var activity = TelnetAudit.ActivitySource.StartActivity(TelnetAudit.WriteEventName);
         activity?.SetTag(TelnetAudit.BufferTag, wire);
         Debug("send " + PythonRepr.Bytes(wire));
-        var session = RequireSession();
-        if (wire.Length == 0)
+        TelnetSocket sock;
+        try
         {
-            // Python's sendall(b'') sends nothing, but still fails on a closed connection.
-            if (session.IsEof)
-            {
-                throw new TelnetClosedException("The session is closed; nothing can be written.");
-            }
-
-            return;
+            sock = RequireSocket();
+        }
+        catch (TelnetClosedException ex)
+        {
+            return Task.FromException(ex);
         }
 
-        await session.WriteRawAsync(wire, cancellationToken).ConfigureAwait(false);
+        // Python's sendall(b'') sends nothing; after the peer's end of stream a send still goes out (half-close).
+        return wire.Length == 0 ? Task.CompletedTask : sock.SendAsync(wire, cancellationToken);
     }
 }

@@ -7,26 +7,38 @@ using RxTelnet.Session;
 using RxTelnet.Transport;
 
 /// <summary>
-/// A Telnet client shaped like Python's <c>telnetlib.Telnet</c>: the same methods under .NET names, the same
-/// semantics, so that a telnetlib script ports line by line. Built on <see cref="TelnetSession"/>.
+/// A Telnet client shaped like Python's <c>telnetlib.Telnet</c>, and run as telnetlib runs: the same methods under .NET
+/// names, the same algorithm, so that a telnetlib script ports line by line and sees what it saw in Python, read for read.
 /// </summary>
 /// <remarks>
+/// <para>
+/// <b>telnetlib's own pull model.</b> Received bytes wait at the connection (as in a socket's buffer) until a read
+/// pulls them: <see cref="FillRawq"/> takes at most 50 bytes (one <c>recv(50)</c>), <see cref="ProcessRawq"/> cooks
+/// the raw queue into the cooked and subnegotiation queues exactly as telnetlib does (its quirks included) and answers
+/// negotiations, or calls the callback, at that moment. The end of the stream is seen when a read reaches it. Every
+/// read and <see cref="Expect(IReadOnlyList{System.Text.RegularExpressions.Regex}, TimeSpan?)"/> follow telnetlib's code path step by step, with
+/// time from the instance's <see cref="IScheduler"/> (a <c>TestScheduler</c> for virtual time).
+/// </para>
 /// <para>
 /// <b>Sync and async.</b> Every method that may wait has an <c>…Async</c> variant that takes a
 /// <see cref="CancellationToken"/>. The synchronous variants block the calling thread on the asynchronous ones
 /// (<c>GetAwaiter().GetResult()</c>), which is what a ported script expects; do not call them on a thread whose
 /// <see cref="SynchronizationContext"/> runs continuations one at a time (a UI thread), and do not call them while a
 /// <c>TestScheduler</c> drives the timeouts unless another thread advances its clock: use the async variants there.
+/// One read runs at a time (a second concurrent read throws <see cref="InvalidOperationException"/>); writes may come
+/// from any thread.
 /// </para>
 /// <para>
-/// <b>Parsing.</b> Received bytes are parsed once, on arrival, with <see cref="TelnetParserOptions.Telnetlib"/> cooking
-/// (NUL and 0x11 are dropped everywhere, as telnetlib does). Option negotiation and subnegotiation data follow
-/// telnetlib's rules exactly: see <see cref="SetOptionNegotiationCallback"/> and <see cref="ReadSbData"/>.
+/// <b>Half-close.</b> The peer's end of stream ends the reading side only: refusals and writes still go out, as they
+/// do from telnetlib's half-closed socket, until <see cref="Close"/> or a failed send.
 /// </para>
 /// <para>
-/// <b>Lifetime.</b> An instance holds at most one connection at a time. <see cref="Close"/> ends it; the data already
-/// received stays readable and the reads then report end of stream, as telnetlib's reads do after <c>close()</c>.
-/// <see cref="Dispose"/> and <see cref="DisposeAsync"/> close (telnetlib's context-manager exit) and forbid reopening.
+/// <b>Bounds.</b> telnetlib's queues grow without limit; here the bytes waiting at the connection are bounded by
+/// <see cref="TelnetSessionOptions.MaxBufferedBytes"/> (receiving pauses first, over sockets), the cooked queue by
+/// <see cref="TelnetSessionOptions.MaxReadAllBytes"/>, the subnegotiation data by
+/// <see cref="TelnetParserOptions.MaxSubnegotiationLength"/> and the bytes waiting to be sent by
+/// <see cref="TelnetSessionOptions.MaxPendingSendBytes"/> (the reads wait while refusals are not taken, as telnetlib's
+/// <c>sendall</c> blocks). Going past a bound is a <see cref="TelnetBufferLimitExceededException"/>, never a silent cut.
 /// </para>
 /// <para>
 /// <b>Audit.</b> <see cref="Open"/> and <see cref="Write"/> raise the audit events telnetlib raises through
@@ -40,8 +52,7 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
 
     private readonly object _gate = new();
     private readonly TelnetSessionOptions _options;
-    private TelnetSession? _session;
-    private Connection? _connection;
+    private TelnetSocket? _sock;
     private Socket? _socket;
     private string? _host;
     private int _port;
@@ -52,13 +63,13 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
     /// <summary>Creates an unconnected instance; call <see cref="Open"/> to connect (telnetlib's <c>Telnet()</c>).</summary>
     public Telnet()
     {
-        _options = CreateOptions(null);
+        _options = TelnetSessionOptions.Default;
     }
 
     /// <summary>Creates an instance and connects it to <paramref name="host"/> (telnetlib's <c>Telnet(host, port, timeout)</c>).</summary>
     /// <param name="host">A host name or an IPv4/IPv6 address.</param>
     /// <param name="port">The TCP port; 0 means <see cref="TelnetPort"/>, as in telnetlib.</param>
-    /// <param name="timeout">How long the connect may take; null to wait for the operating system's own timeout.</param>
+    /// <param name="timeout">How long the connect, and later each wait for received data inside a read, may take (telnetlib's socket timeout); null for no limit.</param>
     /// <exception cref="ArgumentException"><paramref name="host"/> is null or empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is outside 0..65535 or <paramref name="timeout"/> is negative.</exception>
     /// <exception cref="TimeoutException">The connect took longer than <paramref name="timeout"/>.</exception>
@@ -81,19 +92,43 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
     {
     }
 
-    /// <summary>Creates an instance over a connected transport with session options (buffer limits, scheduler).</summary>
+    /// <summary>Creates an instance over a connected transport with options (scheduler, bounds).</summary>
     /// <param name="transport">The connection; the instance owns it from now on.</param>
-    /// <param name="options">The session options. Their parser options are replaced by <see cref="TelnetParserOptions.Telnetlib"/> (keeping the subnegotiation limit).</param>
+    /// <param name="options">The scheduler and the bounds (see the class remarks); other settings do not apply to the facade.</param>
     /// <exception cref="ArgumentNullException"><paramref name="transport"/> or <paramref name="options"/> is null.</exception>
     public Telnet(ITelnetTransport transport, TelnetSessionOptions options)
+        : this(transport, null, 0, null, options ?? throw new ArgumentNullException(nameof(options)))
+    {
+    }
+
+    /// <summary>
+    /// Creates an instance over a connected transport that stands for a connection to <paramref name="host"/>:<paramref name="port"/>:
+    /// <see cref="Host"/>, <see cref="Port"/> and <see cref="Timeout"/> are set as <c>open</c> sets them, and the debug
+    /// messages name them.
+    /// </summary>
+    /// <param name="transport">The connection; the instance owns it from now on.</param>
+    /// <param name="host">The host shown in messages (telnetlib's <c>host</c>); null shows <c>None</c>.</param>
+    /// <param name="port">The port shown in messages (telnetlib's <c>port</c>).</param>
+    /// <param name="timeout">telnetlib's socket timeout: how long each wait for received data inside a read may take before <see cref="TimeoutException"/>; null for no limit.</param>
+    /// <param name="options">The scheduler and the bounds; <see cref="TelnetSessionOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="transport"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
+    public Telnet(ITelnetTransport transport, string? host, int port, TimeSpan? timeout = null, TelnetSessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        ArgumentNullException.ThrowIfNull(options);
-        _options = CreateOptions(options);
+        if (timeout is { } t && t < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must not be negative.");
+        }
+
+        _options = options ?? TelnetSessionOptions.Default;
+        _host = host;
+        _port = port;
+        _timeout = timeout;
         Attach(transport);
     }
 
-    /// <summary>Gets the host of the last <see cref="Open"/> (telnetlib's <c>host</c>); null for an instance built over a transport.</summary>
+    /// <summary>Gets the host of the last <see cref="Open"/> (telnetlib's <c>host</c>); null before any, or for an instance built over a transport without one.</summary>
     public string? Host
     {
         get
@@ -117,11 +152,11 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Gets the timeout given to the last <see cref="Open"/> (telnetlib's <c>timeout</c>); null when none was given.</summary>
+    /// <summary>Gets the timeout given to the last <see cref="Open"/> (telnetlib's <c>timeout</c>, the socket's timeout); null when none was given.</summary>
     /// <remarks>
-    /// It bounds the connect and is set as the socket's send and receive timeout (which applies to synchronous socket
-    /// calls, such as a negotiation callback's <c>Socket.Send</c>). Unlike telnetlib, the reads do not fail after that
-    /// much silence: give them their own timeout or cancellation token.
+    /// As in telnetlib, it bounds the connect and then every wait for received data that a read makes without a
+    /// timeout of its own (<see cref="ReadAll"/>, <see cref="ReadSome"/>, <see cref="FillRawq"/>, <see cref="Expect(IReadOnlyList{System.Text.RegularExpressions.Regex}, TimeSpan?)"/>
+    /// without a timeout): past it they throw <see cref="TimeoutException"/> (Python's <c>TimeoutError: timed out</c>).
     /// </remarks>
     public TimeSpan? Timeout
     {
@@ -135,26 +170,16 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Gets whether the connection has reached its end (telnetlib's <c>eof</c>): the peer closed it, it failed, or
-    /// <see cref="Close"/> was called. Data received before the end may still be buffered.
+    /// Gets telnetlib's <c>eof</c>: true once a read reached the end of the stream (a <c>recv</c> returned nothing), or
+    /// after <see cref="Close"/>. Data received before the end may still be queued.
     /// </summary>
-    /// <remarks>telnetlib notices the end only when a read reaches it; RxTelnet notices it when it arrives.</remarks>
-    public bool Eof => CurrentSession?.IsEof ?? false;
-
-    /// <summary>Gets the session of the current connection, for its hot streams and Rx reads; null before the first <see cref="Open"/>.</summary>
-    /// <remarks>
-    /// Its reads consume the same queue as this instance's. Leave its negotiation callback alone: the facade sets it so
-    /// that it alone answers negotiations, telnetlib's way.
-    /// </remarks>
-    public TelnetSession? Session => CurrentSession;
-
-    private TelnetSession? CurrentSession
+    public bool Eof
     {
         get
         {
             lock (_gate)
             {
-                return _session;
+                return _eof;
             }
         }
     }
@@ -189,49 +214,19 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
         }
     }
 
-    private static TelnetSessionOptions CreateOptions(TelnetSessionOptions? options)
-    {
-        var given = options ?? TelnetSessionOptions.Default;
-        return given with
-        {
-            Parser = TelnetParserOptions.Telnetlib with { MaxSubnegotiationLength = given.Parser.MaxSubnegotiationLength },
-        };
-    }
+    private IScheduler Scheduler => _options.Scheduler;
 
     private void Attach(ITelnetTransport transport)
     {
-        var connection = new Connection(this, _options.MaxBufferedBytes, _options.Parser.MaxSubnegotiationLength);
-        var session = new TelnetSession(new TelnetlibTransport(transport, connection.OnReceived, connection.OnEnd), _options);
-
-        // The facade answers negotiations itself, exactly where telnetlib does (see Connection): keep the session from
-        // sending refusals of its own.
-        session.SetOptionNegotiationCallback(static _ => { });
+        var sock = new TelnetSocket(transport, _options.Scheduler, _options.MaxBufferedBytes, _options.MaxPendingSendBytes);
         lock (_gate)
         {
-            _session = session;
-            _connection = connection;
+            _sock = sock;
             _socket = transport.Socket;
         }
-
-        session.Start();
     }
 
-    private TelnetSession RequireSession() =>
-        CurrentSession ?? throw new TelnetClosedException("This Telnet instance is not connected; call Open first.");
-
-    /// <summary>What every read does first: handle the commands held since the connection opened, then report a callback failure.</summary>
-    private TelnetSession BeginRead()
-    {
-        TelnetSession session;
-        Connection? connection;
-        lock (_gate)
-        {
-            session = _session ?? throw new TelnetClosedException("This Telnet instance is not connected; call Open first.");
-            connection = _connection;
-        }
-
-        connection?.Activate();
-        ThrowIfCallbackFailed();
-        return session;
-    }
+    /// <summary>The connection, as telnetlib's <c>self.sock</c>: where telnetlib would fail with <c>AttributeError</c> on <c>None</c>, a typed exception.</summary>
+    private TelnetSocket RequireSocket() =>
+        Volatile.Read(ref _sock) ?? throw new TelnetClosedException("This Telnet instance has no connection (never opened, or closed).");
 }

@@ -70,15 +70,10 @@ public sealed class TelnetOptionTests : ReactiveTest
 
         var text = h.Telnet.ReadAll();
 
+        Assert.That(text, Is.Empty, "telnetlib's read_all returns b'' for these malformed subnegotiations");
         Assert.That(nego.SbSeen, Is.EqualTo(Cat([IAC, IAC], B("aabb"), [IAC], B("cc"), [IAC], B("dd"))));
         Assert.That(nego.Seen, Is.EqualTo(Enumerable.Repeat(new[] { SB, NOOPT, SE, NOOPT }, 5).SelectMany(static x => x)));
         Assert.That(h.Telnet.ReadSbData(), Is.Empty, "the callback read it all");
-
-        // Deliberate deviation: the session's RFC 855 parser takes the byte after IAC SB as the option and ends a
-        // subnegotiation at an IAC that is not IAC SE/IAC IAC, so in these malformed vectors the "a" after
-        // "IAC SB IAC IAC a" leaks into the data, where telnetlib's read_all returns b''. Well-formed
-        // subnegotiations (next test) give the same cooked data in both.
-        Assert.That(S(text), Is.EqualTo("a"));
     }
 
     [Test]
@@ -151,6 +146,8 @@ public sealed class TelnetOptionTests : ReactiveTest
 
         Assert.That(h.Telnet.ReadSbData(), Is.EqualTo(Cat([TTYPE], B("xt"))), "telnetlib appends an open SB's bytes at the end of process_rawq");
         h.DeliverAll();
+        Assert.That(h.Telnet.ReadSbData(), Is.Empty, "arrived, but no read processed it yet");
+        Assert.Throws<TelnetEofException>(() => h.Telnet.ReadEager(), "the read goes on to the end: no cooked data");
         Assert.That(S(h.Telnet.ReadSbData()), Is.EqualTo("erm"));
     }
 
@@ -245,7 +242,7 @@ public sealed class TelnetOptionTests : ReactiveTest
         // telnetlib's process_rawq appends a chunk's cooked data after its loop, so the callback does not see it.
         using var h = WithReads([.. B("before"), IAC, NOP, .. B("after")]);
         var queuedAtCallback = -1;
-        h.Telnet.SetOptionNegotiationCallback((_, _, _) => queuedAtCallback = h.Telnet.Session!.BufferedCount);
+        h.Telnet.SetOptionNegotiationCallback((_, _, _) => queuedAtCallback = h.Telnet.ReadVeryLazy().Length);
         var read = h.Telnet.ReadAllAsync();
         h.DeliverAll();
 
@@ -254,9 +251,10 @@ public sealed class TelnetOptionTests : ReactiveTest
     }
 
     [Test]
-    public void Callback_Throws_PendingReadRethrows_AndDataStaysQueued()
+    public void Callback_Throws_PendingReadRethrows_AndTheCallsCookedDataIsLost()
     {
-        using var h = WithReads([.. B("data"), IAC, NOP]);
+        // telnetlib's process_rawq cooks into a local buffer and appends it at the end: an exception loses it.
+        using var h = WithReads([.. B("data"), IAC, NOP, .. B("more")]);
         h.Telnet.SetOptionNegotiationCallback((_, _, _) => throw new InvalidDataException("boom"));
         var read = h.Telnet.ReadUntilAsync(B("never"));
 
@@ -264,7 +262,8 @@ public sealed class TelnetOptionTests : ReactiveTest
 
         Assert.That(read.IsFaulted, Is.True, "the read in progress reports the callback's failure at once");
         Assert.That(read.Exception!.InnerException, Is.TypeOf<InvalidDataException>());
-        Assert.That(S(h.Telnet.ReadVeryLazy()), Is.EqualTo("data"), "nothing was lost");
+        Assert.That(S(h.Telnet.ReadVeryLazy()), Is.Empty, "what that process_rawq call cooked is gone, as in telnetlib");
+        Assert.That(S(h.Telnet.ReadLazy()), Is.EqualTo("more"), "what followed the command is still in the raw queue");
     }
 
     [Test]
@@ -307,31 +306,33 @@ public sealed class TelnetOptionTests : ReactiveTest
     }
 
     [Test]
-    public void AfterFirstRead_CommandsAreHandledOnArrival()
+    public void Commands_AreHandledOnlyWhenAReadProcessesThem()
     {
         using var h = WithReads(B("x"), [IAC, DO, TTYPE]);
         h.Scheduler.AdvanceTo(FirstChunkAt);
         Assert.That(S(h.Telnet.ReadVeryEager()), Is.EqualTo("x"));
 
         h.Scheduler.AdvanceTo(FirstChunkAt + ChunkSpacing);
+        Assert.That(h.Sent, Is.Empty, "arrived, not yet read");
 
-        Assert.That(h.Sent, Is.EqualTo(new byte[] { IAC, WONT, TTYPE }), "no read is needed any more");
+        Assert.That(h.Telnet.ReadVeryEager(), Is.Empty);
+        Assert.That(h.Sent, Is.EqualTo(new byte[] { IAC, WONT, TTYPE }));
     }
 
     [Test]
-    public void HeldCommands_FirstReadAfterPeerClosed_RefusalCannotBeSent()
+    public void Refusal_AfterThePeersEndOfStream_StillGoesOut()
     {
-        // Deliberate deviation: the session closes its transport when the peer closes, so unlike telnetlib on a
-        // half-closed socket, a refusal decided after that point cannot go out.
+        // The peer's close ends our reading side only: telnetlib answers on its half-closed socket, and so do we.
         using var h = WithReads([IAC, DO, TTYPE]);
         h.DeliverAll();
 
         Assert.That(h.Telnet.ReadAll(), Is.Empty);
-        Assert.That(h.Sent, Is.Empty);
+        Assert.That(h.Telnet.Eof, Is.True);
+        Assert.That(h.Sent, Is.EqualTo(new byte[] { IAC, WONT, TTYPE }));
     }
 
     [Test]
-    public void HeldCommands_AreBoundedByMaxBufferedBytes()
+    public void Received_PastMaxBufferedBytes_OverATransportThatCannotPause_NextRecvThrowsTyped()
     {
         var scheduler = new TestScheduler();
         var incoming = scheduler.CreateHotObservable(OnNext(100, new byte[] { IAC, DO, 1, IAC, DO, 3, IAC, DO, 24 }));
@@ -340,7 +341,9 @@ public sealed class TelnetOptionTests : ReactiveTest
 
         scheduler.AdvanceTo(100);
 
-        Assert.That(transport.SentBytes, Is.EqualTo(new byte[] { IAC, WONT, 1, IAC, WONT, 3, IAC, WONT, 24 }), "past the limit, held commands are handled without a read");
+        Assert.That(() => telnet.ReadVeryEager(), Throws.TypeOf<TelnetBufferLimitExceededException>()
+            .With.Property(nameof(TelnetBufferLimitExceededException.LimitName)).EqualTo("MaxBufferedBytes"));
+        Assert.That(transport.SentBytes, Is.Empty, "what did not fit was never processed");
     }
 
     [Test]
@@ -364,9 +367,8 @@ public sealed class TelnetOptionTests : ReactiveTest
                 atSe.Add(Convert.ToHexString(telnet.ReadSbData()));
             }
         });
-        _ = telnet.ReadVeryEager();
-
         scheduler.AdvanceTo(110);
+        _ = telnet.ReadVeryEager();
 
         Assert.That(atSe, Is.EqualTo(new[] { string.Empty, "1F01" }), "never a truncated subnegotiation; bounded like the session's parser");
     }

@@ -107,7 +107,7 @@ public sealed class TelnetReadTests : ReactiveTest
         h.DeliverAll();
 
         Assert.That(h.Telnet.ReadUntil([]), Is.Empty, "bytes.find(b'') is 0 in telnetlib");
-        Assert.That(S(h.Telnet.ReadVeryLazy()), Is.EqualTo("abc"), "nothing was consumed");
+        Assert.That(S(h.Telnet.ReadVeryEager()), Is.EqualTo("abc"), "nothing was consumed");
     }
 
     [Test]
@@ -188,32 +188,22 @@ public sealed class TelnetReadTests : ReactiveTest
 
     [TestCase("ReadEager")]
     [TestCase("ReadVeryEager")]
-    [TestCase("ReadLazy")]
-    [TestCase("ReadVeryLazy")]
-    public void NonBlockingReads_BeforeArrival_ReturnEmpty_ThenData_ThenEof(string name)
+    public void EagerReads_BeforeArrival_ReturnEmpty_ThenData_ThenEof(string name)
     {
-        // telnetlib's _read_eager / test_read_lazy / read_very_lazy: b'' while the data is still "on the socket",
-        // the data once it is there, then EOFError. RxTelnet never blocks in any of the four.
+        // CPython's _read_eager: b'' while the data is still "on the socket", then the data, then EOFError.
         var want = B(new string('x', 100));
         using var h = WithReads(want);
-        Func<byte[]> read = name switch
-        {
-            "ReadEager" => h.Telnet.ReadEager,
-            "ReadVeryEager" => h.Telnet.ReadVeryEager,
-            "ReadLazy" => h.Telnet.ReadLazy,
-            _ => h.Telnet.ReadVeryLazy,
-        };
+        Func<byte[]> read = name == "ReadEager" ? h.Telnet.ReadEager : h.Telnet.ReadVeryEager;
 
         Assert.That(read(), Is.Empty, "nothing has arrived yet");
-        h.Scheduler.AdvanceTo(100);
+        h.DeliverAll();
         var data = new List<byte>();
-        while (true)
+        for (var calls = 0; ; calls++)
         {
+            Assert.That(calls, Is.LessThan(100), "the reads reach the end");
             try
             {
                 data.AddRange(read());
-                Assert.That(want.AsSpan().StartsWith(data.ToArray()), Is.True, "reads return the stream in order");
-                h.Scheduler.AdvanceBy(ChunkSpacing);
             }
             catch (TelnetEofException)
             {
@@ -222,6 +212,61 @@ public sealed class TelnetReadTests : ReactiveTest
         }
 
         Assert.That(data.ToArray(), Is.EqualTo(want));
+    }
+
+    [Test]
+    public void ReadLazy_DoesNoIo_FillRawqFeedsIt()
+    {
+        // CPython's test_read_lazy: read_lazy only processes the raw queue; fill_rawq brings the next recv.
+        var want = B(new string('x', 100));
+        using var h = WithReads(want);
+        Assert.That(h.Telnet.ReadLazy(), Is.Empty);
+        h.DeliverAll();
+        Assert.That(h.Telnet.ReadLazy(), Is.Empty, "arrived, but not received: read_lazy does no I/O");
+
+        var data = new List<byte>();
+        var recvs = 0;
+        for (var calls = 0; ; calls++)
+        {
+            Assert.That(calls, Is.LessThan(100), "the reads reach the end");
+            try
+            {
+                var chunk = h.Telnet.ReadLazy();
+                data.AddRange(chunk);
+                if (chunk.Length == 0)
+                {
+                    h.Telnet.FillRawq();
+                    recvs++;
+                }
+            }
+            catch (TelnetEofException)
+            {
+                break;
+            }
+
+            Assert.That(want.AsSpan().StartsWith(data.ToArray()), Is.True, "in order");
+        }
+
+        Assert.That(data.ToArray(), Is.EqualTo(want));
+        Assert.That(recvs, Is.EqualTo(3), "two recv(50) for the data, one for the end");
+    }
+
+    [Test]
+    public void ReadVeryLazy_ReturnsOnlyTheCookedQueue()
+    {
+        // CPython's read_very_lazy case: nothing until fill_rawq has run and something processed the raw queue.
+        var want = B(new string('x', 100));
+        using var h = WithReads(want);
+        h.DeliverAll();
+        Assert.That(h.Telnet.ReadVeryLazy(), Is.Empty);
+        h.Telnet.FillRawq();
+        h.Telnet.FillRawq();
+        Assert.That(h.Telnet.ReadVeryLazy(), Is.Empty, "received into the raw queue, not cooked yet");
+        h.Telnet.ProcessRawq();
+        Assert.That(h.Telnet.ReadVeryLazy(), Is.EqualTo(want));
+        h.Telnet.FillRawq();
+        Assert.That(h.Telnet.Eof, Is.True);
+        Assert.Throws<TelnetEofException>(() => h.Telnet.ReadVeryLazy());
     }
 
     [Test]
