@@ -181,7 +181,7 @@ def scenario(sid, family, chunks, eof, calls, callback="none", debug=False, tags
     scn = {
         "id": sid,
         "family": family,
-        "chunks": [[t, hx(d)] for t, d in chunks],
+        "chunks": [{"at": t, "data": hx(d)} for t, d in chunks],
         "eof": eof,
         "callback": callback,
         "debug": debug,
@@ -238,7 +238,7 @@ def make_callback(tn, mode, log, current):
         sb = None
         if mode == "record_sb" and cmd == bytes([SE]):
             sb = hx(tn.read_sb_data())
-        log.append([current[0], cmd[0], opt[0], sb])
+        log.append({"call": current[0], "command": cmd[0], "option": opt[0], "sb": sb})
         if mode == "reply":
             # A script's own answers: accept TTYPE, refuse the rest; through the socket, as telnetlib scripts do.
             if cmd == bytes([DO]):
@@ -253,8 +253,8 @@ def run(scn):
     """Runs scn through telnetlib; returns the expected records. Raises Tie or Hang for a scenario to redraw."""
     global ACTIVE
     clock = Clock()
-    peer = Peer(clock, [(t, bytes.fromhex(d)) for t, d in scn["chunks"]], scn["eof"])
-    arrival_ticks = {t for t, _ in scn["chunks"]}
+    peer = Peer(clock, [(c["at"], bytes.fromhex(c["data"])) for c in scn["chunks"]], scn["eof"])
+    arrival_ticks = {c["at"] for c in scn["chunks"]}
     if scn["eof"] is not None:
         arrival_ticks.add(scn["eof"])
     ACTIVE = peer
@@ -415,7 +415,7 @@ def cpython_cases():
         def check(r):
             seen = r["calls"][0]["callbacks"]
             txt = data(r, 0)
-            return (len(seen) > 0 and seen[0][1] in names and seen[0][2] == 0
+            return (len(seen) > 0 and seen[0]["command"] in names and seen[0]["option"] == 0
                     and total == len(txt) + 2 * len(seen))
         return check
 
@@ -439,7 +439,7 @@ def cpython_cases():
                 bytes([IAC, SB]) + b"cc" + bytes([IAC, IAC]) + b"dd" + bytes([IAC, SE])]
 
     def sb_check(r):
-        sb = b"".join(bytes.fromhex(c[3]) for c in r["calls"][0]["callbacks"] if c[3] is not None)
+        sb = b"".join(bytes.fromhex(c["sb"]) for c in r["calls"][0]["callbacks"] if c["sb"] is not None)
         want = bytes([IAC, IAC]) + b"aabb" + bytes([IAC]) + b"cc" + bytes([IAC]) + b"dd"
         return data(r, 0) == b"" and sb == want and data(r, 1) == b""
 
@@ -512,7 +512,7 @@ def tokens():
 
 
 def family_iac_splits():
-    """Each token between b'ab' and b'cd', cut at every position (and into single bytes), under three call mixes."""
+    """Each token between b'ab' and b'cd', cut at every position, at every pair of positions and into single bytes."""
     out = []
     mixes = {
         "read_all": lambda: [simple("read_all"), simple("read_sb_data")],
@@ -520,19 +520,22 @@ def family_iac_splits():
         "read_some": lambda: [simple("read_some"), simple("read_some"), simple("read_some"),
                               simple("read_sb_data")],
     }
+    every = [(mix, callback) for mix in mixes for callback in ("none", "record_sb")]
+    fewer = [("read_some", "record_sb"), ("read_until", "none")]  # for the many two-cut splits
     for name, token, tags in tokens():
         stream = b"ab" + token + b"cd"
-        splits = [[p] for p in range(1, len(stream))] + [list(range(1, len(stream)))]
-        for cut in splits:
+        inner = range(1, len(stream))
+        splits = [([p], "cut%d" % p, every) for p in inner]
+        splits += [([p, q], "cut%d+%d" % (p, q), fewer) for p in inner for q in inner if p < q]
+        splits.append((list(inner), "bytes", every))
+        for cut, label, variants in splits:
             bounds = [0] + cut + [len(stream)]
             pieces = [stream[a:b] for a, b in zip(bounds, bounds[1:])]
             chunks = [(10 * (i + 1), piece) for i, piece in enumerate(pieces)]
             eof = 10 * (len(pieces) + 1)
-            label = "bytes" if len(cut) > 1 else "cut%d" % cut[0]
-            for mix, calls in mixes.items():
-                for callback in ("none", "record_sb"):
-                    sid = "iac-splits:%s:%s:%s:%s" % (name, label, mix, callback)
-                    out.append(scenario(sid, "iac-splits", chunks, eof, calls(), callback, tags=tags))
+            for mix, callback in variants:
+                sid = "iac-splits:%s:%s:%s:%s" % (name, label, mix, callback)
+                out.append(scenario(sid, "iac-splits", chunks, eof, mixes[mix](), callback, tags=tags))
     return out
 
 
@@ -645,9 +648,10 @@ def generated(family, count, make):
 
 
 def make_expect(rng):
-    chunks = random_chunks(rng, rng.randrange(1, 6), 30)
+    chunks = random_chunks(rng, rng.randrange(1, 6), rng.choice([30, 100]))
     eof = chunks[-1][0] + rng.randrange(0, 40) if rng.random() < 0.85 else None
-    calls = []
+    # Half the time the client comes late, so that more than one recv(50) worth is waiting for the first expect.
+    calls = [sleep(rng.randrange(20, 120))] if rng.random() < 0.5 else []
     for _ in range(rng.randrange(1, 5)):
         r = rng.random()
         if r < 0.7:
@@ -759,12 +763,12 @@ FAMILIES = {
     "iac-splits": family_iac_splits,
     "negotiation": family_negotiation,
     "eof-position": family_eof_position,
-    "expect": lambda: generated("expect", 700, make_expect),
-    "reads": lambda: generated("reads", 700, make_reads),
-    "mixed": lambda: generated("mixed", 1000, make_mixed),
+    "expect": lambda: generated("expect", 1000, make_expect),
+    "reads": lambda: generated("reads", 1000, make_reads),
+    "mixed": lambda: generated("mixed", 2000, make_mixed),
     "close": family_close,
-    "debug": lambda: generated("debug", 250, lambda rng: make_mixed(rng, debug=True)),
-    "rawq": lambda: generated("rawq", 300, lambda rng: make_mixed(rng, rawq=True)),
+    "debug": lambda: generated("debug", 400, lambda rng: make_mixed(rng, debug=True)),
+    "rawq": lambda: generated("rawq", 500, lambda rng: make_mixed(rng, rawq=True)),
 }
 
 
@@ -809,12 +813,12 @@ def main():
             print("%-14s %6d" % (name, n))
         print("%-14s %6d" % ("total", len(scenarios)))
         return 0
-    json.dump({
+    text = json.dumps({
         "python": sys.version.split()[0],
         "telnetlib": telnetlib.__file__,
         "scenarios": scenarios,
-    }, sys.stdout, separators=(",", ":"))
-    sys.stdout.write("\n")
+    }, separators=(",", ":"))
+    sys.stdout.write(text + "\n")
     return 0
 
 
