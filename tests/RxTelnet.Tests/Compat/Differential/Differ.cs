@@ -70,7 +70,7 @@ internal static class Differ
     /// <list type="table">
     /// <item><term>facade-blocks</term><description>the facade's call never returned where telnetlib's did</description></item>
     /// <item><term>close-semantics</term><description>a call after close() behaves differently</description></item>
-    /// <item><term>write-after-EOF</term><description>write fails once the peer closed; telnetlib's sendall still succeeds</description></item>
+    /// <item><term>write-after-EOF</term><description>a write (or a callback's write) fails once the peer closed; telnetlib's sendall still succeeds</description></item>
     /// <item><term>sb-malformed</term><description>the stream holds a malformed subnegotiation (or SE outside one)</description></item>
     /// <item><term>eof-visibility</term><description>one side raises EOFError and the other returns a value</description></item>
     /// <item><term>cr-held-back</term><description>telnetlib returns a CR that ends what has arrived; the facade keeps it back</description></item>
@@ -120,9 +120,15 @@ internal static class Differ
                     return "close-semantics";
                 }
 
+                if (eofByReturn && actual.Result.Canonical == "raise closed" && expected!.Result.Error is null)
+                {
+                    // A write, or a read whose negotiation callback wrote (reply mode), on a connection the peer closed.
+                    return "write-after-EOF";
+                }
+
                 if (op == "write")
                 {
-                    return eofByReturn && actual.Result.Error is not null ? "write-after-EOF" : "other";
+                    return "other";
                 }
 
                 if (malformed)

@@ -63,8 +63,8 @@ try:
         import telnetlib
 except ImportError as error:  # Python 3.13 and later
     sys.stderr.write(
-        "telnetlib cannot be imported by %s (%s %s): it was removed in Python 3.13. "
-        "Run with a CPython of 3.12 or older, e.g. Debian's python3 (3.11).\n"
+        "telnetlib cannot be imported by %s (Python %s): %s. telnetlib was removed in Python 3.13; "
+        "run with a CPython of 3.12 or older, e.g. Debian's python3 (3.11).\n"
         % (sys.executable, sys.version.split()[0], error))
     sys.exit(3)
 
