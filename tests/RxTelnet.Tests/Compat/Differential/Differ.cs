@@ -75,7 +75,7 @@ internal static class Differ
     /// <item><term>eof-visibility</term><description>one side raises EOFError and the other returns a value</description></item>
     /// <item><term>cr-held-back</term><description>telnetlib returns a CR that ends what has arrived; the facade keeps it back</description></item>
     /// <item><term>read_some-size</term><description>read_some returns more than telnetlib's one recv(50) worth</description></item>
-    /// <item><term>read_some-split</term><description>read_some returns less: the facade stops at a command inside the data</description></item>
+    /// <item><term>read_some-split</term><description>read_some returns less: the facade stops where a command, a NUL or a CR NUL was taken out of the data</description></item>
     /// <item><term>eager-visibility</term><description>read_(very_)eager/lazy see another part of what arrived</description></item>
     /// <item><term>expect-after-EOF</term><description>telnetlib's expect does not search once eof is set; the facade does</description></item>
     /// <item><term>expect-empty-match</term><description>telnetlib's expect returns an empty match of a pattern such as b'.*' at once, before reading</description></item>
@@ -131,6 +131,18 @@ internal static class Differ
                     return "other";
                 }
 
+                var want = expected!.Result.Bytes;
+                var got = actual.Result.Bytes;
+                if (want is not null && got is not null && want == got + "0d")
+                {
+                    return "cr-held-back";
+                }
+
+                if (op == "read_some" && want is not null && got is not null && got.Length < want.Length && want.StartsWith(got, StringComparison.Ordinal))
+                {
+                    return "read_some-split";
+                }
+
                 if (malformed)
                 {
                     return "sb-malformed";
@@ -141,14 +153,9 @@ internal static class Differ
                     return "eof-visibility";
                 }
 
-                if (expected.Result.Bytes is { } want && actual.Result.Bytes is { } got && want == got + "0d")
-                {
-                    return "cr-held-back";
-                }
-
                 if (op == "read_some")
                 {
-                    return (actual.Result.Bytes?.Length ?? 0) > (expected.Result.Bytes?.Length ?? 0) ? "read_some-size" : "read_some-split";
+                    return (got?.Length ?? 0) > (want?.Length ?? 0) ? "read_some-size" : "read_some-split";
                 }
 
                 if (EagerReads.Contains(op))
