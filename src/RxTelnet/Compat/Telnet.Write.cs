@@ -35,7 +35,7 @@ public sealed partial class Telnet
     /// <param name="buffer">The wire bytes.</param>
     /// <exception cref="ArgumentNullException"><paramref name="buffer"/> is null.</exception>
     /// <exception cref="TelnetClosedException">The instance is not connected or the connection is closed.</exception>
-    /// <remarks>Goes through the same serialised writer as <see cref="Write"/>, so it never splits another write.</remarks>
+    /// <remarks>Goes through the same serialised writer as <see cref="Write"/>, so it never splits another write. Like a script's <c>sock.sendall</c>, it raises no audit event and writes no debug message.</remarks>
     public void WriteRaw(byte[] buffer) => WriteRawAsync(buffer).GetAwaiter().GetResult();
 
     /// <summary>Sends <paramref name="buffer"/> exactly as given; see <see cref="WriteRaw"/>.</summary>
@@ -47,7 +47,7 @@ public sealed partial class Telnet
     public Task WriteRawAsync(byte[] buffer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        return SendAsync([.. buffer], cancellationToken);
+        return SendRawAsync([.. buffer], cancellationToken);
     }
 
     /// <summary>
@@ -78,7 +78,7 @@ public sealed partial class Telnet
             throw new ArgumentException($"IAC {(byte)command} is not a two-byte command; send it with WriteRaw.", nameof(command));
         }
 
-        return SendAsync(TelnetEncoder.Command(command), cancellationToken);
+        return SendRawAsync(TelnetEncoder.Command(command), cancellationToken);
     }
 
     private Task SendAsync(byte[] wire, CancellationToken cancellationToken)
@@ -88,6 +88,12 @@ public sealed partial class Telnet
         using var activity = TelnetAudit.ActivitySource.StartActivity(TelnetAudit.WriteEventName);
         activity?.SetTag(TelnetAudit.BufferTag, wire);
         Debug("send " + PythonRepr.Bytes(wire));
+        return SendRawAsync(wire, cancellationToken);
+    }
+
+    /// <summary>A script's <c>sock.sendall(...)</c>: no audit event and no debug message, as telnetlib shows none for it.</summary>
+    private Task SendRawAsync(byte[] wire, CancellationToken cancellationToken)
+    {
         TelnetSocket sock;
         try
         {

@@ -168,7 +168,7 @@ internal static class FacadeReplay
                     throw new InvalidDataException($"{scenario.Id}: unknown call {call.Op}");
             }
         }
-        catch (Exception ex) when (ex is not InvalidDataException and not RawqUnavailableException)
+        catch (Exception ex) when (ex is not InvalidDataException)
         {
             return Error(ex);
         }

@@ -117,12 +117,14 @@ internal sealed record CallResult(string? Bytes = null, ExpectOutcome? Expect = 
 
     /// <summary>
     /// telnetlib's EOFError is the facade's <see cref="TelnetEofException"/>; the AttributeError or OSError that
-    /// telnetlib raises when its socket is gone is the facade's <see cref="TelnetClosedException"/>.
+    /// telnetlib raises when its socket is gone, and the ValueError its selector raises when asked to register an
+    /// instance whose socket is gone (read_until and expect after close), are the facade's <see cref="TelnetClosedException"/>:
+    /// the one deviation the facade keeps on purpose, a typed exception where Python fails on a missing attribute.
     /// </summary>
     private static string ErrorKind(string error) => error switch
     {
         "EOFError" or nameof(TelnetEofException) => "EOFError",
-        "AttributeError" or "OSError" or nameof(TelnetClosedException) or nameof(ObjectDisposedException) => "closed",
+        "AttributeError" or "OSError" or "ValueError" or nameof(TelnetClosedException) or nameof(ObjectDisposedException) => "closed",
         _ => error,
     };
 }
