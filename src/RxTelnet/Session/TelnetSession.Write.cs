@@ -110,7 +110,8 @@ public sealed partial class TelnetSession
         TouchSend();
         lock (_gate)
         {
-            if (_eof)
+            // The peer's end of stream alone does not stop writes (half-close): only our close or a failed send does.
+            if (_writeClosed)
             {
                 return Task.FromException(new TelnetClosedException("The session is closed; nothing can be written."));
             }
@@ -228,11 +229,15 @@ public sealed partial class TelnetSession
                 bool closed;
                 lock (_gate)
                 {
-                    closed = _eof;
+                    closed = _writeClosed;
                 }
 
+                // A connection the peer closed or reset (broken pipe) fails the write with a typed exception too; the
+                // transport's own exception is the inner one, and the session's state carries it.
                 var closedUnderUs = ex is ObjectDisposedException || (closed && ex is IOException);
-                var error = closedUnderUs ? new TelnetClosedException("The session is closed; nothing can be written.", ex) : ex;
+                var error = closedUnderUs ? new TelnetClosedException("The session is closed; nothing can be written.", ex)
+                    : ex is IOException ? new TelnetClosedException("The connection failed; the write could not be sent: " + ex.Message, ex)
+                    : ex;
                 item.Completion.TrySetException(error);
                 FailQueuedWrites(error);
                 Shutdown(closedUnderUs ? TelnetCloseReason.LocalClose : TelnetCloseReason.TransportError, closedUnderUs ? null : ex);

@@ -51,6 +51,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     private Action<TelnetCommand>? _negotiationCallback;
     private TelnetSessionState _current = TelnetSessionState.Connecting;
     private bool _eof;
+    private bool _writeClosed;
     private bool _receivePaused;
     private Exception? _fault;
     private bool _started;
@@ -202,7 +203,10 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     /// <param name="callback">The callback, or <see langword="null"/> to go back to refusing every option.</param>
     public void SetOptionNegotiationCallback(Action<TelnetCommand>? callback) => Volatile.Write(ref _negotiationCallback, callback);
 
-    /// <summary>Closes the connection: sequential reads see end of stream, hot streams complete. Idempotent.</summary>
+    /// <summary>
+    /// Closes the connection: sequential reads see end of stream, hot streams complete, writes fail. Idempotent. After
+    /// the peer's end of stream (a half-close) it closes the writing side, which stays open until then.
+    /// </summary>
     public void Close() => Shutdown(TelnetCloseReason.LocalClose, null);
 
     /// <inheritdoc/>
@@ -312,27 +316,53 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     private void OnTransportCompleted() =>
         Shutdown(TelnetCloseReason.RemoteClose, null);
 
+    /// <summary>
+    /// Ends the session's reading side and, unless the peer only ended its own side, its writing side too. The peer's
+    /// end of stream (<see cref="TelnetCloseReason.RemoteClose"/>) is a half-close: reads see the end, the hot streams
+    /// complete and <see cref="State"/> says <see cref="TelnetCloseReason.RemoteClose"/>, but what is queued and what is
+    /// written later still goes out, until <see cref="Close"/>, <see cref="Dispose"/> or a failed send ends the writing side.
+    /// </summary>
     private void Shutdown(TelnetCloseReason reason, Exception? error)
     {
-        PendingCompletion completion;
-        IDisposable? subscription;
+        var completion = default(PendingCompletion);
+        IDisposable? subscription = null;
+        bool endRead;
+        bool endWrite;
         lock (_gate)
         {
-            if (_eof)
+            endRead = !_eof;
+            endWrite = !_writeClosed && reason != TelnetCloseReason.RemoteClose && !(reason == TelnetCloseReason.DeadPeer && _eof);
+            if (!endRead && !endWrite)
             {
                 return;
             }
 
-            _eof = true;
-            _fault ??= error;
-            subscription = _receiveSubscription;
-            _receiveSubscription = null;
-            completion = EvaluatePending(ReadTrigger.End);
+            if (endRead)
+            {
+                _eof = true;
+                _fault ??= error;
+                subscription = _receiveSubscription;
+                _receiveSubscription = null;
+                completion = EvaluatePending(ReadTrigger.End);
+            }
+
+            _writeClosed |= endWrite;
         }
 
         subscription?.Dispose();
-        FailQueuedWrites(new TelnetClosedException($"The session closed ({reason})."));
-        _transport.Close();
+        if (endWrite)
+        {
+            FailQueuedWrites(new TelnetClosedException($"The session closed ({reason})."));
+            _transport.Close();
+        }
+
+        if (!endRead)
+        {
+            // The writing side of a half-closed session ended: what it sent is complete.
+            _rawSent.OnCompleted();
+            return;
+        }
+
         SetState(new TelnetSessionState(TelnetSessionStatus.Closed, reason, error));
 
         if (reason == TelnetCloseReason.TransportError && error is not null)
@@ -346,10 +376,13 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         else
         {
             _raw.OnCompleted();
-            _rawSent.OnCompleted();
             _events.OnCompleted();
             _data.OnCompleted();
             _commands.OnCompleted();
+            if (endWrite)
+            {
+                _rawSent.OnCompleted();
+            }
         }
 
         StopOptionHandlers();

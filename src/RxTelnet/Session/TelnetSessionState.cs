@@ -22,7 +22,11 @@ public enum TelnetCloseReason
     /// <summary>Closed by this side (<c>Close</c> or <c>Dispose</c>).</summary>
     LocalClose,
 
-    /// <summary>The peer closed the connection (end of stream).</summary>
+    /// <summary>
+    /// The peer closed its side of the connection (end of stream): nothing more will be received. This is a half-close:
+    /// writes, and replies still queued, go on until <see cref="TelnetSession.Close"/> or <see cref="TelnetSession.Dispose"/>
+    /// or a failed send, as TCP allows (some devices send their output, close their side and wait for a last command).
+    /// </summary>
     RemoteClose,
 
     /// <summary>The transport failed (connection reset, TLS failure, ...); <see cref="TelnetSessionState.Error"/> holds the exception.</summary>

@@ -280,7 +280,8 @@ public sealed class HostilePeerTests : LeakCheckedTest
         Assert.That(written, Is.LessThanOrEqualTo((limit / chunkSize) + 2), "the flood ended within a chunk or two of the limit");
         Assert.That(read.Messages.Single().Value.Exception, Is.TypeOf<TelnetBufferLimitExceededException>());
         Assert.That(victim.CurrentState.Reason, Is.EqualTo(TelnetCloseReason.BufferLimitExceeded));
-        Assert.That(flooder.CurrentState.Reason, Is.EqualTo(TelnetCloseReason.RemoteClose));
+        // The flooder's next write to the closed end fails (broken pipe), which may come before its reader sees the end.
+        Assert.That(flooder.CurrentState.Reason, Is.AnyOf(TelnetCloseReason.RemoteClose, TelnetCloseReason.TransportError));
         Assert.That(growth, Is.LessThan(8 * limit), $"{growth} bytes live after the flood");
     }
 
