@@ -85,7 +85,7 @@ public sealed partial class Telnet
         }
 
         // telnetlib's sendall blocks while the peer does not take our refusals: so do we, before reading more.
-        await sock.WaitForSendRoomAsync(cancellationToken).ConfigureAwait(false);
+        await sock.WaitForSendRoomAsync(_timeout, cancellationToken).ConfigureAwait(false);
         if (!await sock.WaitReadableAsync(_timeout, cancellationToken).ConfigureAwait(false))
         {
             throw new TimeoutException("timed out");
@@ -131,7 +131,7 @@ public sealed partial class Telnet
         }
 
         var sock = RequireSocket();
-        sock.WaitForSendRoomAsync(CancellationToken.None).GetAwaiter().GetResult();
+        sock.WaitForSendRoomAsync(_timeout, CancellationToken.None).GetAwaiter().GetResult();
         FillRawqReady(sock);
     }
 

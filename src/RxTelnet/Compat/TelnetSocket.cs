@@ -26,6 +26,13 @@ internal sealed class TelnetSocket : IDisposable
     private const int PauseAt = 64 * 1024;
     private const int ResumeAt = 16 * 1024;
 
+    // What one queued send costs beyond its bytes (the send, its task): counted, so that many tiny sends stay bounded.
+    private const int SendOverhead = 64;
+
+    // Past this many bytes (with overhead) waiting to be sent, reads wait before their next recv, as telnetlib's
+    // sendall blocks once the socket's send buffer is full.
+    private const int SendRoomMark = 64 * 1024;
+
     private readonly object _gate = new();
     private readonly ITelnetTransport _transport;
     private readonly IScheduler _scheduler;
@@ -73,7 +80,7 @@ internal sealed class TelnetSocket : IDisposable
         }
     }
 
-    /// <summary>Gets the bytes waiting to be sent.</summary>
+    /// <summary>Gets the bytes waiting to be sent, each queued send counted with its overhead.</summary>
     public long PendingSend
     {
         get
@@ -196,12 +203,13 @@ internal sealed class TelnetSocket : IDisposable
                 return Task.FromException(new TelnetException("An earlier send failed: " + failed.Message, failed));
             }
 
-            if (wire.Length > _maxPendingSend || (_pendingSend > 0 && _pendingSend + wire.Length > _maxPendingSend))
+            var cost = Cost(send);
+            if (cost > _maxPendingSend || (_pendingSend > 0 && _pendingSend + cost > _maxPendingSend))
             {
-                return Task.FromException(new TelnetBufferLimitExceededException("MaxPendingSendBytes", _maxPendingSend, _pendingSend + wire.Length));
+                return Task.FromException(new TelnetBufferLimitExceededException("MaxPendingSendBytes", _maxPendingSend, _pendingSend + cost));
             }
 
-            _pendingSend += wire.Length;
+            _pendingSend += cost;
             _sends.Enqueue(send);
             if (_sending)
             {
@@ -216,20 +224,36 @@ internal sealed class TelnetSocket : IDisposable
     }
 
     /// <summary>
-    /// Waits while the bytes waiting to be sent are over the bound, as telnetlib's <c>sendall</c> blocks while the
-    /// socket's send buffer is full: a peer that floods us and never reads makes the reads wait, not memory grow.
+    /// Waits while more than 64 KiB wait to be sent, as telnetlib's <c>sendall</c> blocks while the socket's send buffer
+    /// is full: a peer that floods us with negotiation and never reads makes the reads wait, not memory grow. Null
+    /// waits for ever; past <paramref name="timeout"/> (telnetlib's socket timeout) it throws <see cref="TimeoutException"/>.
     /// </summary>
-    public Task WaitForSendRoomAsync(CancellationToken cancellationToken)
+    public async Task WaitForSendRoomAsync(TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        Task room;
         lock (_gate)
         {
-            if (_pendingSend <= _maxPendingSend / 2 || _closed || _sendError is not null)
+            if (_pendingSend <= SendRoomMark || _closed || _sendError is not null)
             {
-                return Task.CompletedTask;
+                return;
             }
 
             _sendRoom ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _sendRoom.Task.WaitAsync(cancellationToken);
+            room = _sendRoom.Task;
+        }
+
+        if (timeout is not { } t)
+        {
+            await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // The timeout runs on the instance's scheduler, like every other wait of the facade.
+        var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timer = _scheduler.Schedule(t, () => expired.TrySetResult());
+        if (await Task.WhenAny(room, expired.Task).WaitAsync(cancellationToken).ConfigureAwait(false) != room)
+        {
+            throw new TimeoutException("timed out");
         }
     }
 
@@ -253,7 +277,7 @@ internal sealed class TelnetSocket : IDisposable
             _sends.Clear();
             foreach (var send in failed)
             {
-                _pendingSend -= send.Wire.Length;
+                _pendingSend -= Cost(send);
             }
 
             room = _sendRoom;
@@ -277,6 +301,8 @@ internal sealed class TelnetSocket : IDisposable
         Close();
         _transport.Dispose();
     }
+
+    private static long Cost(Send send) => send.Wire.Length + SendOverhead;
 
     private byte[] TakeReceived(int max)
     {
@@ -426,7 +452,7 @@ internal sealed class TelnetSocket : IDisposable
             List<Send> failed = [];
             lock (_gate)
             {
-                _pendingSend -= send.Wire.Length;
+                _pendingSend -= Cost(send);
                 if (error is not null and not OperationCanceledException)
                 {
                     _sendError ??= error;
@@ -434,11 +460,11 @@ internal sealed class TelnetSocket : IDisposable
                     _sends.Clear();
                     foreach (var item in failed)
                     {
-                        _pendingSend -= item.Wire.Length;
+                        _pendingSend -= Cost(item);
                     }
                 }
 
-                if (_sendRoom is not null && (_pendingSend <= _maxPendingSend / 2 || _sendError is not null))
+                if (_sendRoom is not null && (_pendingSend <= SendRoomMark || _sendError is not null))
                 {
                     room = _sendRoom;
                     _sendRoom = null;

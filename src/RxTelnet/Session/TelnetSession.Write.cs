@@ -133,8 +133,9 @@ public sealed partial class TelnetSession
             {
                 // RFC 1143 state makes the earlier reply moot: the peer needs only the latest answer for this option
                 // and direction, so a negotiation flood never queues more than one reply per option and direction.
+                // Nobody waits on a reply: a completed task keeps a flood from piling continuations on the queued one.
                 queued.Wire = wire;
-                return queued.Task;
+                return Task.CompletedTask;
             }
 
             if (_pendingSendBytes + wire.Length > limit)

@@ -13,8 +13,8 @@ using System.Reactive.Linq;
 /// <remarks>
 /// Sends are copied into fresh arrays (the receiver owns them) and delivered in order on the delivery scheduler,
 /// never inline on the sender's stack, so two sessions wired back to back cannot re-enter each other.
-/// Closing one end delivers end of stream to the other after everything already sent; a send to an end that was
-/// closed fails with <see cref="IOException"/>, as a socket's send to a closed peer does. While paused
+/// Closing one end delivers end of stream to the other after everything already sent; what is sent to an end that
+/// was closed is dropped, as a peer that closed only its sending side would discard it. While paused
 /// (<see cref="IReceiveFlowControl"/>) sends queue up unbounded: the sender is never blocked.
 /// </remarks>
 public sealed class InMemoryTransport : ITelnetTransport, IReceiveFlowControl
@@ -69,12 +69,6 @@ public sealed class InMemoryTransport : ITelnetTransport, IReceiveFlowControl
             ObjectDisposedException.ThrowIf(_closed, this);
         }
 
-        if (_peer!.IsClosed)
-        {
-            // As a socket whose peer is gone: the send fails (broken pipe) instead of vanishing.
-            throw new IOException("The other end of the in-memory connection is closed (broken pipe).");
-        }
-
         if (!data.IsEmpty)
         {
             _peer!.Enqueue(new Delivery(data.ToArray(), End: false));
@@ -124,17 +118,6 @@ public sealed class InMemoryTransport : ITelnetTransport, IReceiveFlowControl
         }
 
         ScheduleDrain();
-    }
-
-    private bool IsClosed
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _closed;
-            }
-        }
     }
 
     /// <summary>Gets how many chunks (and end of stream) wait to be delivered to this end: a test hook for pausing.</summary>
