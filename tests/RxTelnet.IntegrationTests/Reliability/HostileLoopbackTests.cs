@@ -1,0 +1,1039 @@
+namespace RxTelnet.IntegrationTests.Reliability;
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using RxTelnet.Compat;
+using RxTelnet.Protocol;
+using RxTelnet.Session;
+using RxTelnet.Tests;
+using RxTelnet.Transport;
+
+/// <summary>
+/// Hostile peers over real loopback sockets: floods of negotiation, data and subnegotiation, a trickle, garbage,
+/// resets, TLS garbage and crowds. Every wait is bounded, so a hang fails the test instead of stalling the suite;
+/// every test measures the memory it cost and bounds the time <c>Dispose</c> takes.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class HostileLoopbackTests : LeakCheckedTest
+{
+    private const string Host = "127.0.0.1";
+    private const long MiB = 1024 * 1024;
+
+    /// <summary>What the peers stop after by themselves: longer than any bound below, so a hang shows as a hang.</summary>
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DisposeBound = TimeSpan.FromSeconds(5);
+
+    /// <summary>Scheduling slack on a loaded 2-core machine, added to a timeout the library promises.</summary>
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
+
+    private static readonly byte[] NegotiationBlock = Hostile.Block(Hostile.NegotiationRound);
+
+    // ---- 1-3: negotiation floods ----------------------------------------------------------------------------------
+
+    [Test]
+    public async Task ConnectAsync_NegotiationFloodPeerReads_ReturnsInTimeSessionRoundTripsRepliesBounded()
+    {
+        var stats = new FloodStats();
+        var ping = new MarkerWatch("ping");
+        var pong = 0;
+        await using var server = HostileServer.Start(
+            (socket, token) => Task.WhenAll(
+                Hostile.DrainAsync(socket, stats, token, chunk => ping.Feed(chunk.Span)),
+                Hostile.FloodAsync(socket, NegotiationBlock, stats, token, interject: () => ping.Found && Interlocked.Exchange(ref pong, 1) == 0 ? B("pong\r\n") : null)),
+            Lifetime);
+        var memory = new MemoryProbe();
+        long taken = 0;
+
+        var (client, connectTime) = await ConnectWithinAsync(server.Port, configure: s =>
+        {
+            s.RawReceived.Subscribe(c => Interlocked.Add(ref taken, c.Length));
+            AwaitPeerBytes(s);
+        });
+        try
+        {
+            await WithinAsync(client.WriteAsync(B("ping\r\n")), Bound, "the write during the flood");
+            var answer = await WithinAsync(client.ReadUntilAsync(B("pong\r\n"), Bound), Bound + Slack, "the read during the flood");
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the flood goes on a while
+            var replies = stats.Received;
+            var received = Interlocked.Read(ref taken);
+            var growth = memory.LiveGrowth();
+
+            Report($"connect {connectTime.TotalMilliseconds:N0} ms; {stats}; client took {received:N0} B; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(S(answer), Is.EqualTo("pong\r\n"), "a write and a read went through while the peer flooded");
+                Assert.That(client.CurrentState.Status, Is.EqualTo(TelnetSessionStatus.Open));
+                Assert.That(replies, Is.GreaterThan(0), "the session answers the peer's requests");
+                Assert.That(replies, Is.LessThanOrEqualTo((received / Hostile.NegotiationRound.Length * Hostile.MaxReplyBytesPerRound) + Hostile.MaxReplyBytesPerRound + "ping\r\n".Length),
+                    "at most one refusal per DO and WILL received: replies never outgrow the requests");
+                Assert.That(stats.StoppedByMemoryValve, Is.False, "the process did not balloon");
+                Assert.That(growth, Is.LessThan(32 * MiB), "live memory stays bounded while the flood goes on");
+            });
+        }
+        finally
+        {
+            await DisposeWithinAsync(client);
+        }
+    }
+
+    [Test]
+    public async Task Session_NegotiationFloodPeerNeverReads_MemoryBoundedDisposeFast()
+    {
+        var stats = new FloodStats();
+        var peer = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = HostileServer.Start(
+            (socket, token) =>
+            {
+                peer.TrySetResult(socket);
+                return Hostile.FloodAsync(socket, NegotiationBlock, stats, token); // never reads our refusals
+            },
+            Lifetime);
+        var memory = new MemoryProbe();
+
+        var (client, connectTime) = await ConnectWithinAsync(server.Port, configure: AwaitPeerBytes);
+        try
+        {
+            var socket = await peer.Task.WaitAsync(Bound);
+
+            // Long enough for the refusals to fill the peer's receive window and our send buffer many times over.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var growth = memory.LiveGrowth();
+            var unread = socket.Available;
+            var state = client.CurrentState;
+
+            Report($"connect {connectTime.TotalMilliseconds:N0} ms; {stats}; peer's unread queue {unread:N0} B; state {state}; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(unread, Is.GreaterThan(0), "our refusals reached the peer, which does not read them");
+                Assert.That(stats.StoppedByMemoryValve, Is.False, "the process did not balloon");
+                Assert.That(growth, Is.LessThan(32 * MiB), "refusals the peer does not take are not queued without bound");
+                Assert.That(state.Status == TelnetSessionStatus.Open || state.Reason.ToString() == "SendLimitExceeded", Is.True, $"open, or closed at the send limit: {state}");
+            });
+        }
+        finally
+        {
+            await DisposeWithinAsync(client); // a send is blocked on the full window
+        }
+    }
+
+    [Test]
+    public async Task CompatTelnet_NegotiationFlood_ConstructorReturnsInTimeAndRoundTrips()
+    {
+        var stats = new FloodStats();
+        var ping = new MarkerWatch("ping");
+        var pong = 0;
+        await using var server = HostileServer.Start(
+            (socket, token) => Task.WhenAll(
+                Hostile.DrainAsync(socket, stats, token, chunk => ping.Feed(chunk.Span)),
+                Hostile.FloodAsync(socket, NegotiationBlock, stats, token, interject: () => ping.Found && Interlocked.Exchange(ref pong, 1) == 0 ? B("pong\r\n") : null)),
+            Lifetime);
+        var memory = new MemoryProbe();
+
+        var watch = Stopwatch.StartNew();
+        var telnet = await WithinAsync(Task.Run(() => new Telnet(Host, server.Port, ConnectTimeout)), ConnectTimeout + Slack, "new Telnet(host, port, timeout) against a negotiation flood");
+        var connectTime = watch.Elapsed;
+        try
+        {
+            await WithinAsync(Task.Run(() => telnet.Write(B("ping\r\n"))), Bound, "Write during the flood");
+            var answer = await WithinAsync(Task.Run(() => telnet.ReadUntil(B("pong\r\n"), Bound)), Bound + Slack, "ReadUntil during the flood");
+            var growth = memory.LiveGrowth();
+
+            Report($"constructor {connectTime.TotalMilliseconds:N0} ms; {stats}; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(S(answer), Is.EqualTo("pong\r\n"));
+                Assert.That(stats.StoppedByMemoryValve, Is.False, "the process did not balloon");
+                Assert.That(growth, Is.LessThan(32 * MiB));
+            });
+        }
+        finally
+        {
+            await DisposeWithinAsync(telnet);
+        }
+    }
+
+    [Test]
+    public async Task ConnectAsync_NegotiationFloodTokenAlreadyCancelled_ThrowsCanceledAtOnce()
+    {
+        var stats = new FloodStats();
+        await using var server = HostileServer.Start(
+            (socket, token) => Task.WhenAll(Hostile.DrainAsync(socket, stats, token), Hostile.FloodAsync(socket, NegotiationBlock, stats, token)),
+            Lifetime,
+            connections: 2);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var memory = new MemoryProbe();
+
+        var watch = Stopwatch.StartNew();
+        var connect = Task.Run(() => TelnetClient.ConnectAsync(Host, server.Port, connectTimeout: ConnectTimeout, cancellationToken: cancelled.Token));
+        var outcome = await OutcomeWithinAsync(connect, Slack, "ConnectAsync with a cancelled token");
+        var open = Task.Run(() => new Telnet().OpenAsync(Host, server.Port, ConnectTimeout, cancelled.Token));
+        var openOutcome = await OutcomeWithinAsync(open, Slack, "Telnet.OpenAsync with a cancelled token");
+        var elapsed = watch.Elapsed;
+
+        Report($"ConnectAsync: {outcome}; OpenAsync: {openOutcome}; both in {elapsed.TotalMilliseconds:N0} ms; live growth {memory.LiveGrowth():N0} B");
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo("canceled"));
+            Assert.That(openOutcome, Is.EqualTo("canceled"));
+            Assert.That(memory.LiveGrowth(), Is.LessThan(16 * MiB));
+        });
+    }
+
+    [Test]
+    public async Task ConnectAsync_NegotiationFloodTokenCancelledSoon_ReturnsPromptly()
+    {
+        var stats = new FloodStats();
+        await using var server = HostileServer.Start(
+            (socket, token) => Task.WhenAll(Hostile.DrainAsync(socket, stats, token), Hostile.FloodAsync(socket, NegotiationBlock, stats, token)),
+            Lifetime,
+            connections: 2);
+        var memory = new MemoryProbe();
+        var cancelAfter = TimeSpan.FromMilliseconds(200);
+
+        // The connect itself is quick on loopback: the session either comes back before the token fires, or the
+        // token wins. Either way the call returns at once; it must not run on with the peer's flood.
+        using var soon = new CancellationTokenSource(cancelAfter);
+        var watch = Stopwatch.StartNew();
+        var connect = Task.Run(() => TelnetClient.ConnectAsync(Host, server.Port, connectTimeout: ConnectTimeout, cancellationToken: soon.Token));
+        var outcome = await OutcomeWithinAsync(connect, cancelAfter + Slack, "ConnectAsync with a token cancelled soon");
+        var connectTime = watch.Elapsed;
+
+        using var soon2 = new CancellationTokenSource(cancelAfter);
+        using var telnet = new Telnet();
+        watch.Restart();
+        var openOutcome = await OutcomeWithinAsync(Task.Run(() => telnet.OpenAsync(Host, server.Port, ConnectTimeout, soon2.Token)), cancelAfter + Slack, "Telnet.OpenAsync with a token cancelled soon");
+        var openTime = watch.Elapsed;
+        await DisposeWithinAsync(telnet);
+
+        Report($"ConnectAsync: {outcome} in {connectTime.TotalMilliseconds:N0} ms; OpenAsync: {openOutcome} in {openTime.TotalMilliseconds:N0} ms; live growth {memory.LiveGrowth():N0} B");
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo("canceled").Or.EqualTo("ok"));
+            Assert.That(openOutcome, Is.EqualTo("canceled").Or.EqualTo("ok"));
+            Assert.That(memory.LiveGrowth(), Is.LessThan(16 * MiB));
+        });
+    }
+
+    [Test]
+    public async Task ConnectAsync_TokenCancelledWhileConnectPending_ThrowsCanceledNotTimeout()
+    {
+        // A listener whose accept queue is full: the kernel drops further SYNs, so a connect stays pending.
+        using var full = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        full.Listen(0);
+        var port = ((IPEndPoint)full.LocalEndPoint!).Port;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                _ = filler.ConnectAsync(IPAddress.Loopback, port).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            using var soon = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            var watch = Stopwatch.StartNew();
+            var outcome = await OutcomeWithinAsync(
+                Task.Run(() => TelnetClient.ConnectAsync(Host, port, connectTimeout: TimeSpan.FromSeconds(30), cancellationToken: soon.Token)),
+                Bound,
+                "ConnectAsync to a listener that cannot accept");
+            var elapsed = watch.Elapsed;
+
+            Report($"ConnectAsync: {outcome} after {elapsed.TotalMilliseconds:N0} ms");
+            Assert.That(outcome, Is.EqualTo("canceled"), "the token, not the 30 s connect timeout, ended the connect");
+            Assert.That(elapsed, Is.LessThan(TimeSpan.FromMilliseconds(300) + Slack));
+        }
+        finally
+        {
+            foreach (var filler in fillers)
+            {
+                filler.Dispose();
+            }
+        }
+    }
+
+    // ---- 4: endless subnegotiation ------------------------------------------------------------------------------
+
+    [Test]
+    public async Task Session_EndlessSubnegotiation_OneWarningMemoryBoundedStaysOpen()
+    {
+        var stats = new FloodStats();
+        var payload = Hostile.Block("terminal-type-that-never-ends "u8);
+        await using var server = HostileServer.Start(
+            async (socket, token) =>
+            {
+                await socket.SendAsync(new byte[] { 255, 250, 24 }, SocketFlags.None, token);
+                await Hostile.FloodAsync(socket, payload, stats, token);
+            },
+            Lifetime);
+        var memory = new MemoryProbe();
+        long taken = 0;
+        var warnings = new ConcurrentQueue<string>();
+        var data = 0;
+        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var (client, connectTime) = await ConnectWithinAsync(server.Port, configure: s =>
+        {
+            s.RawReceived.Subscribe(c =>
+            {
+                if (Interlocked.Add(ref taken, c.Length) >= 16 * MiB)
+                {
+                    enough.TrySetResult();
+                }
+            });
+            s.Events.Subscribe(e =>
+            {
+                if (e.Kind == TelnetEventKind.Warning)
+                {
+                    warnings.Enqueue(Describe(e));
+                }
+                else if (e.Kind == TelnetEventKind.Data)
+                {
+                    Interlocked.Increment(ref data);
+                }
+            });
+        });
+        try
+        {
+            await WithinAsync(enough.Task, Bound, "16 MiB of subnegotiation received");
+            var growth = memory.LiveGrowth();
+
+            Report($"connect {connectTime.TotalMilliseconds:N0} ms; {stats}; client took {Interlocked.Read(ref taken):N0} B; warnings [{string.Join(", ", warnings)}]; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(warnings, Is.EqualTo(new[] { "W:SubnegotiationTooLong:24" }), "one warning when the limit is passed, nothing after it");
+                Assert.That(data, Is.Zero, "the subnegotiation's bytes are not data");
+                Assert.That(client.CurrentState.Status, Is.EqualTo(TelnetSessionStatus.Open));
+                Assert.That(stats.StoppedByMemoryValve, Is.False);
+                Assert.That(growth, Is.LessThan(16 * MiB), "the subnegotiation buffer stays at its limit, whatever the peer sends");
+            });
+        }
+        finally
+        {
+            await DisposeWithinAsync(client);
+        }
+    }
+
+    // ---- 5: data floods -----------------------------------------------------------------------------------------
+
+    [Test]
+    public async Task ReadUntil_DataFloodNeverMatching_FailsWithBufferLimitMemoryBounded()
+    {
+        const int limit = 4 * 1024 * 1024;
+        const long offered = 512 * MiB;
+        var stats = new FloodStats();
+        await using var server = HostileServer.Start(
+            (socket, token) => Hostile.FloodAsync(socket, Hostile.Block("zzzzzzzz"u8), stats, token, offered),
+            Lifetime);
+        var memory = new MemoryProbe();
+
+        var (client, _) = await ConnectWithinAsync(server.Port, new TelnetSessionOptions { MaxBufferedBytes = limit });
+        try
+        {
+            var read = client.ReadUntilAsync(B("$ "));
+            var error = await FailureWithinAsync(read, Bound, "ReadUntil on a flood without the prompt");
+            var growth = memory.LiveGrowth();
+
+            Report($"{error?.GetType().Name}: {error?.Message}; {stats}; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(error, Is.TypeOf<TelnetBufferLimitExceededException>());
+                Assert.That((error as TelnetBufferLimitExceededException)?.LimitName, Is.EqualTo("MaxBufferedBytes"));
+                Assert.That(client.CurrentState.Reason, Is.EqualTo(TelnetCloseReason.BufferLimitExceeded));
+                Assert.That(stats.Sent, Is.LessThan(offered), "the peer was stopped by the close, not by running out of data");
+                Assert.That(growth, Is.LessThan(4L * limit), "memory follows the limit, not what the peer sends");
+            });
+        }
+        finally
+        {
+            await DisposeWithinAsync(client);
+        }
+    }
+
+    [Test]
+    public async Task Session_DataFloodNobodyReading_BackpressureHoldsPeerMemoryBounded()
+    {
+        const long offered = 512 * MiB;
+        var stats = new FloodStats();
+        await using var server = HostileServer.Start(
+            (socket, token) => Hostile.FloodAsync(socket, Hostile.Block("data, data and more data\r\n"u8), stats, token, offered),
+            Lifetime);
+        var memory = new MemoryProbe();
+
+        var (client, _) = await ConnectWithinAsync(server.Port);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var sent = stats.Sent;
+            var buffered = client.BufferedCount;
+            var growth = memory.LiveGrowth();
+
+            Report($"{stats}; client holds {buffered:N0} B; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(client.CurrentState.Status, Is.EqualTo(TelnetSessionStatus.Open), "a reader that is merely behind is not cut off");
+                Assert.That(buffered, Is.LessThanOrEqualTo(1 * MiB), "receiving paused near the pause mark");
+                Assert.That(sent, Is.LessThan(64 * MiB), "the peer is held back by the closed TCP window");
+                Assert.That(growth, Is.LessThan(16 * MiB));
+            });
+
+            var first = await WithinAsync(client.ReadUntilAsync(B("\r\n"), Bound), Bound + Slack, "a read after the pause");
+            Assert.That(S(first), Is.EqualTo("data, data and more data\r\n"), "nothing was lost while paused");
+        }
+        finally
+        {
+            await DisposeWithinAsync(client);
+        }
+    }
+
+    // ---- 6: slowloris -------------------------------------------------------------------------------------------
+
+    [Test]
+    public async Task ReadUntil_OneBytePer300Ms_TimeoutHonouredWithWhatArrived()
+    {
+        var readTimeout = TimeSpan.FromSeconds(1.5);
+        await using var server = HostileServer.Start(
+            async (socket, token) =>
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    await socket.SendAsync(new[] { (byte)'a' }, SocketFlags.None, token);
+                    await Task.Delay(TimeSpan.FromMilliseconds(300), token);
+                }
+            },
+            Lifetime);
+        var memory = new MemoryProbe();
+
+        var (client, _) = await ConnectWithinAsync(server.Port);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var got = await WithinAsync(client.ReadUntilAsync(B("$ "), readTimeout), Bound, "ReadUntil against a trickle");
+            var elapsed = watch.Elapsed;
+            var growth = memory.LiveGrowth();
+
+            Report($"timed out after {elapsed.TotalMilliseconds:N0} ms with {got.Length} bytes \"{S(got)}\"; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(elapsed, Is.GreaterThanOrEqualTo(readTimeout - TimeSpan.FromMilliseconds(50)), "the read waited its timeout");
+                Assert.That(elapsed, Is.LessThan(readTimeout + Slack), "a trickle of bytes does not stretch the timeout (the trickle lasts 6 s)");
+                Assert.That(S(got), Does.Match("^a{1,8}$"), "the timeout returns what arrived");
+                Assert.That(growth, Is.LessThan(4 * MiB));
+            });
+        }
+        finally
+        {
+            await DisposeWithinAsync(client);
+        }
+    }
+
+    // ---- 7: garbage ---------------------------------------------------------------------------------------------
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(20240611)]
+    public async Task Session_SeededGarbage_OnlyDocumentedOutcomes(int seed)
+    {
+        var garbage = Garbage(seed, 2 * 1024 * 1024);
+        var stats = new FloodStats();
+        await using var server = HostileServer.Start(
+            async (socket, token) =>
+            {
+                var drain = Hostile.DrainAsync(socket, stats, token);
+                var random = new Random(seed);
+                for (var at = 0; at < garbage.Length;)
+                {
+                    var n = Math.Min(random.Next(1, 8192), garbage.Length - at);
+                    stats.AddSent(await socket.SendAsync(garbage.AsMemory(at, n), SocketFlags.None, token));
+                    at += n;
+                }
+
+                socket.Shutdown(SocketShutdown.Send); // FIN, and read the client's replies until it closes
+                await drain;
+            },
+            Lifetime);
+        var memory = new MemoryProbe();
+        var data = new List<byte>();
+        var warnings = new ConcurrentQueue<string>();
+        var subscriberErrors = new ConcurrentQueue<Exception>();
+        var eventsEnded = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var (client, _) = await ConnectWithinAsync(server.Port, configure: s =>
+        {
+            s.SubscriberErrors.Subscribe(subscriberErrors.Enqueue);
+            s.Events.Subscribe(
+                e =>
+                {
+                    if (e.Kind == TelnetEventKind.Data)
+                    {
+                        data.AddRange(e.Data.Span);
+                    }
+                    else if (e.Kind == TelnetEventKind.Warning)
+                    {
+                        warnings.Enqueue(Describe(e));
+                    }
+                },
+                ex => eventsEnded.TrySetResult(ex),
+                () => eventsEnded.TrySetResult(null));
+        });
+        try
+        {
+            var all = await WithinAsync(client.ReadAllAsync(), Bound, "ReadAll of 2 MiB of garbage");
+            var streamError = await WithinAsync(eventsEnded.Task, Bound, "the end of the event stream");
+            var growth = memory.LiveGrowth();
+
+            Report($"seed {seed}: {stats}; {all.Length:N0} data bytes; {warnings.Count} warnings; closed {client.CurrentState}; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(streamError, Is.Null, "the event stream completes: garbage is no transport error");
+                Assert.That(subscriberErrors, Is.Empty);
+                Assert.That(client.CurrentState.Reason, Is.EqualTo(TelnetCloseReason.RemoteClose));
+                Assert.That(all, Is.EqualTo(data.ToArray()), "ReadAll returns exactly the data the event stream showed");
+                Assert.That(all.Length, Is.GreaterThan(garbage.Length / 4).And.LessThanOrEqualTo(garbage.Length));
+                Assert.That(stats.Received, Is.LessThanOrEqualTo(garbage.Length), "replies never outgrow the input");
+                Assert.That(growth, Is.LessThan(32 * MiB));
+            });
+        }
+        finally
+        {
+            await DisposeWithinAsync(client);
+        }
+    }
+
+    // ---- 8: reset mid-sequence ----------------------------------------------------------------------------------
+
+    [TestCase("IAC", new byte[] { 255 }, -1)]
+    [TestCase("IAC DO", new byte[] { 255, 253 }, -1)]
+    [TestCase("IAC SB 24 0 xte", new byte[] { 255, 250, 24, 0, (byte)'x', (byte)'t', (byte)'e' }, 24)]
+    [TestCase("IAC SB 24 0 x IAC", new byte[] { 255, 250, 24, 0, (byte)'x', 255 }, 24)]
+    public async Task Session_ResetMidSequence_ClosesTransportErrorOrRemoteCloseDataBeforeKept(string what, byte[] tail, int option)
+    {
+        byte[] prefix = [.. B("hello\r\n"), .. tail];
+        var clientHasPrefix = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reset = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = HostileServer.Start(
+            async (socket, token) =>
+            {
+                await socket.SendAsync(prefix, SocketFlags.None, token);
+                await clientHasPrefix.Task.WaitAsync(token);
+                socket.LingerState = new LingerOption(true, 0);
+                socket.Close(); // linger 0: RST instead of FIN
+                reset.TrySetResult();
+            },
+            Lifetime);
+        var memory = new MemoryProbe();
+        var received = 0;
+        var events = new ConcurrentQueue<string>();
+        var eventsEnded = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var (client, _) = await ConnectWithinAsync(server.Port, configure: s =>
+        {
+            s.RawReceived.Subscribe(c =>
+            {
+                if (Interlocked.Add(ref received, c.Length) >= prefix.Length)
+                {
+                    clientHasPrefix.TrySetResult();
+                }
+            });
+            s.Events.Subscribe(e => events.Enqueue(Describe(e)), ex => eventsEnded.TrySetResult(ex), () => eventsEnded.TrySetResult(null));
+        });
+        try
+        {
+            var closed = client.State.FirstAsync(static s => s.IsClosed).ToTask();
+            var pending = client.ReadUntilAsync(B("$ "));
+            await WithinAsync(reset.Task, Bound, "the peer's reset");
+            var state = await WithinAsync(closed, Bound, "the close after the reset");
+            await WithinAsync(eventsEnded.Task, Bound, "the end of the event stream");
+            var kept = await WithinAsync(pending, Bound, "the read pending at the reset");
+
+            Report($"{what}: closed {state.Reason} ({state.Error?.GetType().Name}); events [{string.Join(", ", events)}]; live growth {memory.LiveGrowth():N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(state.Reason, Is.EqualTo(TelnetCloseReason.TransportError).Or.EqualTo(TelnetCloseReason.RemoteClose));
+                Assert.That(S(kept), Is.EqualTo("hello\r\n"), "what arrived before the reset is kept");
+                Assert.That(events, Is.EqualTo(new[] { "D:hello\r\n", $"W:TruncatedSequence:{option}" }), "the cut-off sequence is reported, once, last");
+                Assert.That(memory.LiveGrowth(), Is.LessThan(8 * MiB));
+            });
+        }
+        finally
+        {
+            await DisposeWithinAsync(client);
+        }
+    }
+
+    // ---- 9: TLS listener fed garbage ----------------------------------------------------------------------------
+
+    [Test]
+    public async Task TlsListener_GarbageInsteadOfClientHello_NoSessionAndGoodClientStillServed()
+    {
+        var certificate = TestCertificate.Value;
+        var sessions = new ConcurrentQueue<TelnetSession>();
+        var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0), certificate: certificate);
+        listener.Sessions.Subscribe(s =>
+        {
+            sessions.Enqueue(s);
+            _ = s.WriteAsync(B("hello\r\n"));
+        });
+        var port = listener.LocalEndPoint.Port;
+        var memory = new MemoryProbe();
+        var garbage = new Dictionary<string, byte[]>
+        {
+            ["random bytes"] = Garbage(7, 4096),
+            ["an HTTP request"] = B("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            ["plain Telnet negotiation"] = Hostile.Block(Hostile.NegotiationRound, 4096),
+            ["a TLS alert record"] = [21, 3, 3, 0, 2, 2, 40],
+            ["a handshake record of the wrong type"] = [22, 3, 3, 0, 4, 2, 0, 0, 0], // ServerHello, empty
+        };
+        var outcomes = new List<string>();
+        try
+        {
+            foreach (var (what, bytes) in garbage)
+            {
+                using var bad = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await bad.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Bound);
+                await bad.SendAsync(bytes, SocketFlags.None);
+
+                // It keeps its side open: the server must give up on its own.
+                outcomes.Add($"{what}: {await ServerEndWithinAsync(bad, Bound, what)}");
+            }
+
+            var watch = Stopwatch.StartNew();
+            var transport = await WithinAsync(
+                TlsTransport.ConnectAsync("localhost", port, (_, cert, _, _) => cert?.GetCertHashString() == certificate.GetCertHashString(), ConnectTimeout),
+                ConnectTimeout + Slack,
+                "a good TLS client after the garbage");
+            var good = new TelnetSession(transport).Start();
+            try
+            {
+                var greeting = await WithinAsync(good.ReadUntilAsync(B("hello\r\n"), Bound), Bound + Slack, "the good client's greeting");
+                var served = watch.Elapsed;
+
+                Report($"{string.Join("; ", outcomes)}; good client greeted after {served.TotalMilliseconds:N0} ms; live growth {memory.LiveGrowth():N0} B");
+                Assert.Multiple(() =>
+                {
+                    Assert.That(S(greeting), Is.EqualTo("hello\r\n"));
+                    Assert.That(sessions, Has.Count.EqualTo(1), "no session was emitted for a failed handshake");
+                    Assert.That(memory.LiveGrowth(), Is.LessThan(16 * MiB));
+                });
+            }
+            finally
+            {
+                await DisposeWithinAsync(good);
+            }
+        }
+        finally
+        {
+            await DisposeWithinAsync(listener);
+            foreach (var s in sessions)
+            {
+                await DisposeWithinAsync(s);
+            }
+        }
+    }
+
+    // ---- 10: a flooded listener still greets ------------------------------------------------------------------
+
+    [Test]
+    public async Task Listener_OneClientFloodsNegotiation_SecondClientGreetedWithin2s()
+    {
+        var sessions = new ConcurrentQueue<TelnetSession>();
+        var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Sessions.Subscribe(s =>
+        {
+            // A greeter that takes a moment (a banner lookup, a log line): the flood is already waiting in the
+            // socket when the session starts, as it is whenever the server is busy.
+            Thread.Sleep(100);
+            sessions.Enqueue(s);
+            _ = s.WriteAsync(B("hello\r\n"));
+        });
+        var port = listener.LocalEndPoint.Port;
+        var memory = new MemoryProbe();
+        var stats = new FloodStats();
+        using var stop = new CancellationTokenSource(Lifetime);
+        var flooder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        Task? flood = null;
+        try
+        {
+            await flooder.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Bound);
+            flood = Task.WhenAll(Hostile.DrainAsync(flooder, stats, stop.Token), Hostile.FloodAsync(flooder, NegotiationBlock, stats, stop.Token));
+            await WithinAsync(Task.Run(async () =>
+            {
+                while (stats.Sent < 4 * MiB)
+                {
+                    await Task.Delay(10);
+                }
+            }), Bound, "the flood getting going");
+
+            using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var watch = Stopwatch.StartNew();
+            await second.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Bound);
+            using var greetingLimit = new CancellationTokenSource();
+            var greeting = Hostile.ReadUntilAsync(second, "hello\r\n", greetingLimit.Token);
+            var got = await OutcomeWithinAsync(greeting, TimeSpan.FromSeconds(2), "the second client's greeting");
+            var greeted = watch.Elapsed;
+            await greetingLimit.CancelAsync();
+            var growth = memory.LiveGrowth();
+
+            Report($"second client greeted after {greeted.TotalMilliseconds:N0} ms ({got}); flood {stats}; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(got, Is.EqualTo("ok"), "greeted within 2 s while the first client floods");
+                Assert.That(greeting.IsCompletedSuccessfully ? greeting.Result : string.Empty, Is.EqualTo("hello\r\n"));
+                Assert.That(stats.StoppedByMemoryValve, Is.False);
+                Assert.That(growth, Is.LessThan(32 * MiB));
+            });
+        }
+        finally
+        {
+            try
+            {
+                // While the flood still runs: neither may wait for it to end.
+                await DisposeWithinAsync(listener);
+                foreach (var s in sessions)
+                {
+                    await DisposeWithinAsync(s);
+                }
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                flooder.Dispose();
+                if (flood is not null)
+                {
+                    await Task.WhenAny(flood, Task.Delay(Bound));
+                    _ = flood.Exception;
+                }
+            }
+        }
+    }
+
+    // ---- 12: ReadAll over 20 MiB --------------------------------------------------------------------------------
+
+    [Test]
+    public async Task ReadAll_20MiBThenDone_ReturnsEveryByteSessionAndFacade()
+    {
+        var body = Letters(20 * 1024 * 1024);
+        byte[] expected = [.. body, .. B("\r\nDONE\r\n")];
+        await using var server = HostileServer.Start((socket, token) => SendAndCloseAsync(socket, expected, token), Lifetime, connections: 2);
+        var memory = new MemoryProbe();
+
+        var (client, _) = await ConnectWithinAsync(server.Port);
+        byte[] all;
+        TimeSpan sessionTime;
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            all = await WithinAsync(client.ReadAllAsync(), Bound, "ReadAllAsync of 20 MiB");
+            sessionTime = watch.Elapsed;
+        }
+        finally
+        {
+            await DisposeWithinAsync(client);
+        }
+
+        var sessionGrowth = memory.LiveGrowth();
+        Report($"session: {all.Length:N0} B in {sessionTime.TotalMilliseconds:N0} ms; live growth with the result held {sessionGrowth:N0} B");
+        Assert.Multiple(() =>
+        {
+            Assert.That(all.Length, Is.EqualTo(expected.Length), "every byte up to end of stream, not a silently truncated part");
+            Assert.That(S(all[^8..]), Is.EqualTo("\r\nDONE\r\n"));
+            Assert.That(all.AsSpan().SequenceEqual(expected), Is.True, "the bytes in order");
+            Assert.That(sessionGrowth, Is.LessThan(3L * expected.Length), "the result, and not many copies of it");
+        });
+        all = [];
+
+        var telnet = await WithinAsync(Task.Run(() => new Telnet(Host, server.Port, ConnectTimeout)), ConnectTimeout + Slack, "new Telnet(host, port, timeout)");
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var facade = await WithinAsync(Task.Run(telnet.ReadAll), Bound, "Telnet.ReadAll of 20 MiB");
+            Report($"facade: {facade.Length:N0} B in {watch.Elapsed.TotalMilliseconds:N0} ms");
+            Assert.That(facade.Length, Is.EqualTo(expected.Length));
+            Assert.That(facade.AsSpan().SequenceEqual(expected), Is.True);
+        }
+        finally
+        {
+            await DisposeWithinAsync(telnet);
+        }
+    }
+
+    // ---- 13: the command-line client ----------------------------------------------------------------------------
+
+    [Test]
+    public async Task Cli_ScriptAgainstNegotiationFlood_ExitsWithinBoundMemoryBounded()
+    {
+        var cliBound = TimeSpan.FromSeconds(30);
+        var stats = new FloodStats();
+        await using var server = HostileServer.Start(
+            (socket, token) => Task.WhenAll(Hostile.DrainAsync(socket, stats, token), Hostile.FloodAsync(socket, NegotiationBlock, stats, token)),
+            Lifetime);
+        var dll = Path.Combine(AppContext.BaseDirectory, "RxTelnet.Cli.dll");
+        Assert.That(File.Exists(dll), Is.True, dll);
+        var script = Path.Combine(Path.GetTempPath(), $"rxtelnet-hostile-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(script, "# the flood never sends a login prompt\ntimeout 1\nexpect login: \n");
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            using var process = ChildProcess.Start(
+                "dotnet",
+                ["exec", dll, Host, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connect-timeout", "3", "--script", script],
+                "dotnet is not on PATH.");
+            process.StandardInput.Close();
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            var exited = process.WaitForExitAsync();
+            long peak = 0;
+            while (!exited.IsCompleted && watch.Elapsed < cliBound)
+            {
+                try
+                {
+                    process.Refresh();
+                    peak = Math.Max(peak, process.WorkingSet64);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Exited between the check and the refresh.
+                }
+
+                await Task.WhenAny(exited, Task.Delay(100));
+            }
+
+            var elapsed = watch.Elapsed;
+            if (!exited.IsCompleted)
+            {
+                process.Kill(entireProcessTree: true);
+                await exited.WaitAsync(Bound);
+            }
+
+            var stderr = await errors.WaitAsync(Bound);
+            _ = await output.WaitAsync(Bound);
+            Report($"rxtelnet exited {(exited.IsCompletedSuccessfully && elapsed < cliBound ? process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "NOT (killed)")} after {elapsed.TotalMilliseconds:N0} ms; peak working set {peak:N0} B; {stats}; stderr: {stderr.Trim()}");
+            Assert.Multiple(() =>
+            {
+                Assert.That(elapsed, Is.LessThan(cliBound), "rxtelnet exits against a negotiation flood");
+                Assert.That(process.ExitCode, Is.EqualTo(2), "its expect timed out: the connect returned and the script ran");
+                Assert.That(stderr, Does.Contain("timed out"));
+                Assert.That(peak, Is.LessThan(512 * MiB), "its memory stays bounded while it is flooded");
+            });
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private static void Report(string line) => TestContext.Out.WriteLine(line);
+
+    /// <summary>Connects off the test's thread (a receive loop that runs inline must not take the test with it), bounded by the connect timeout.</summary>
+    private static async Task<(TelnetSession Session, TimeSpan Took)> ConnectWithinAsync(int port, TelnetSessionOptions? options = null, Action<TelnetSession>? configure = null)
+    {
+        var watch = Stopwatch.StartNew();
+        var session = await WithinAsync(
+            Task.Run(() => TelnetClient.ConnectAsync(Host, port, options, ConnectTimeout, configure)),
+            ConnectTimeout + Slack,
+            "ConnectAsync with a 3 s connect timeout");
+        return (session, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// Called before the session starts receiving: returns once the peer's first bytes wait in the socket, so that
+    /// the receive loop starts on a socket that is never empty (the worst case for a loop that runs inline).
+    /// </summary>
+    private static void AwaitPeerBytes(TelnetSession session) =>
+        SpinWait.SpinUntil(() => session.Socket is { Available: > 0 }, TimeSpan.FromSeconds(2));
+
+    private static async Task<T> WithinAsync<T>(Task<T> task, TimeSpan bound, string what)
+    {
+        if (await Task.WhenAny(task, Task.Delay(bound)) != task)
+        {
+            Abandon(task);
+            Assert.Fail($"{what} did not finish within {bound.TotalSeconds:0.#} s (managed heap now {GC.GetTotalMemory(forceFullCollection: false):N0} B)");
+        }
+
+        return await task;
+    }
+
+    private static async Task WithinAsync(Task task, TimeSpan bound, string what)
+    {
+        if (await Task.WhenAny(task, Task.Delay(bound)) != task)
+        {
+            _ = task.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            Assert.Fail($"{what} did not finish within {bound.TotalSeconds:0.#} s");
+        }
+
+        await task;
+    }
+
+    /// <summary>Waits for <paramref name="task"/> within <paramref name="bound"/>; "ok", "canceled" or the exception's type name.</summary>
+    private static async Task<string> OutcomeWithinAsync(Task task, TimeSpan bound, string what)
+    {
+        if (await Task.WhenAny(task, Task.Delay(bound)) != task)
+        {
+            Abandon(task);
+            return $"still running after {bound.TotalSeconds:0.#} s ({what})";
+        }
+
+        if (task.IsCanceled || task.Exception?.GetBaseException() is OperationCanceledException)
+        {
+            _ = task.Exception;
+            return "canceled";
+        }
+
+        if (task.Exception is { } ex)
+        {
+            return ex.GetBaseException().GetType().Name;
+        }
+
+        if (task is Task<TelnetSession> { Result: { } session })
+        {
+            await DisposeWithinAsync(session);
+        }
+
+        return "ok";
+    }
+
+    private static async Task<Exception?> FailureWithinAsync(Task task, TimeSpan bound, string what)
+    {
+        await WithinAsync(task.ContinueWith(static t => t, TaskScheduler.Default), bound, what);
+        return task.Exception?.GetBaseException() ?? (task.IsCanceled ? new OperationCanceledException() : null);
+    }
+
+    /// <summary>Lets a task that did not finish in time run on; disposes what it returns and observes its failure.</summary>
+    private static void Abandon(Task task) =>
+        _ = task.ContinueWith(
+            static t =>
+            {
+                _ = t.Exception;
+                if (t.IsCompletedSuccessfully && t.GetType().GetProperty("Result")?.GetValue(t) is IDisposable result)
+                {
+                    result.Dispose();
+                }
+            },
+            TaskScheduler.Default);
+
+    private static async Task DisposeWithinAsync(IDisposable disposable)
+    {
+        var watch = Stopwatch.StartNew();
+        await WithinAsync(Task.Run(disposable.Dispose), DisposeBound, $"Dispose of {disposable.GetType().Name}");
+        Report($"{disposable.GetType().Name}.Dispose took {watch.Elapsed.TotalMilliseconds:N0} ms");
+    }
+
+    /// <summary>Waits until the server closes <paramref name="socket"/> (end of stream or reset) while we keep our side open.</summary>
+    private static async Task<string> ServerEndWithinAsync(Socket socket, TimeSpan bound, string what)
+    {
+        var buffer = new byte[4096];
+        var read = 0;
+        using var limit = new CancellationTokenSource(bound);
+        try
+        {
+            while (true)
+            {
+                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
+                if (n == 0)
+                {
+                    return $"closed by the server ({read} B before)";
+                }
+
+                read += n;
+            }
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return $"reset by the server ({read} B before)";
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the server kept the connection that sent {what} for {bound.TotalSeconds:0.#} s");
+            throw;
+        }
+    }
+
+    private static async Task SendAndCloseAsync(Socket socket, byte[] data, CancellationToken token)
+    {
+        for (var at = 0; at < data.Length;)
+        {
+            at += await socket.SendAsync(data.AsMemory(at, Math.Min(64 * 1024, data.Length - at)), SocketFlags.None, token);
+        }
+
+        socket.Shutdown(SocketShutdown.Send);
+        await Hostile.DrainAsync(socket, new FloodStats(), token); // until the client closes
+    }
+
+    /// <summary>Printable letters and LF: bytes every cooking passes through unchanged.</summary>
+    private static byte[] Letters(int length)
+    {
+        var b = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            b[i] = i % 61 == 60 ? (byte)'\n' : (byte)('a' + (i % 26));
+        }
+
+        return b;
+    }
+
+    /// <summary>Seeded garbage that reaches every parser state: random runs, stray IACs, negotiations, SBs with and without an end, CR and NUL.</summary>
+    private static byte[] Garbage(int seed, int length)
+    {
+        var random = new Random(seed);
+        var bytes = new List<byte>(length + 256);
+        while (bytes.Count < length)
+        {
+            switch (random.Next(20))
+            {
+                case < 13:
+                    var run = new byte[random.Next(1, 64)];
+                    random.NextBytes(run);
+                    bytes.AddRange(run);
+                    break;
+                case 13:
+                    bytes.AddRange([255, (byte)random.Next(256)]);
+                    break;
+                case 14 or 15:
+                    bytes.AddRange([255, (byte)random.Next(251, 255), (byte)random.Next(256)]);
+                    break;
+                case 16:
+                    var sb = new byte[random.Next(0, 100)];
+                    random.NextBytes(sb);
+                    bytes.AddRange([255, 250, (byte)random.Next(256), .. sb]);
+                    if (random.Next(2) == 0)
+                    {
+                        bytes.AddRange([255, 240]);
+                    }
+
+                    break;
+                case 17:
+                    bytes.AddRange([255, 240]);
+                    break;
+                case 18:
+                    bytes.AddRange([13, (byte)(random.Next(2) == 0 ? 0 : 10)]);
+                    break;
+                default:
+                    bytes.AddRange([255, 255]);
+                    break;
+            }
+        }
+
+        return [.. bytes];
+    }
+}
+
+/// <summary>Live managed memory since it was made, measured after a full collection.</summary>
+internal sealed class MemoryProbe
+{
+    private readonly long _live = GC.GetTotalMemory(forceFullCollection: true);
+
+    public long LiveGrowth() => GC.GetTotalMemory(forceFullCollection: true) - _live;
+}
