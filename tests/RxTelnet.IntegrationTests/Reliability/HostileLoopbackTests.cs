@@ -35,6 +35,12 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
 
     private static readonly byte[] NegotiationBlock = Hostile.Block(Hostile.NegotiationRound);
 
+    /// <summary>
+    /// The most a default session has waiting to send against <see cref="Hostile.NegotiationRound"/>: one 3-byte reply
+    /// per option (1, 3, 99) and direction queued, one more being sent, and a short write of the test's own.
+    /// </summary>
+    private const long CoalescedRepliesBound = (3 * 2 * 3) + 3 + 16;
+
     // ---- 1-3: negotiation floods ----------------------------------------------------------------------------------
 
     [Test]
@@ -60,15 +66,17 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
         {
             await WithinAsync(client.WriteAsync(B("ping\r\n")), Bound, "the write during the flood");
             var answer = await WithinAsync(client.ReadUntilAsync(B("pong\r\n"), Bound), Bound + Slack, "the read during the flood");
-            await Task.Delay(TimeSpan.FromSeconds(1)); // the flood goes on a while
+            var mostPending = await MostPendingSendBytesAsync(client, TimeSpan.FromSeconds(1)); // the flood goes on a while
             var replies = stats.Received;
             var received = Interlocked.Read(ref taken);
             var growth = memory.LiveGrowth();
 
-            Report($"connect {connectTime.TotalMilliseconds:N0} ms; {stats}; client took {received:N0} B; live growth {growth:N0} B");
+            Report($"connect {connectTime.TotalMilliseconds:N0} ms; {stats}; client took {received:N0} B; most pending send {mostPending} B; live growth {growth:N0} B");
             Assert.Multiple(() =>
             {
+                Assert.That(connectTime, Is.LessThan(ConnectTimeout), "ConnectAsync returned within its connect timeout");
                 Assert.That(S(answer), Is.EqualTo("pong\r\n"), "a write and a read went through while the peer flooded");
+                Assert.That(mostPending, Is.LessThanOrEqualTo(CoalescedRepliesBound), "replies are coalesced, not queued");
                 Assert.That(client.CurrentState.Status, Is.EqualTo(TelnetSessionStatus.Open));
                 Assert.That(replies, Is.GreaterThan(0), "the session answers the peer's requests");
                 Assert.That(replies, Is.LessThanOrEqualTo((received / Hostile.NegotiationRound.Length * Hostile.MaxReplyBytesPerRound) + Hostile.MaxReplyBytesPerRound + "ping\r\n".Length),
@@ -103,18 +111,21 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
             var socket = await peer.Task.WaitAsync(Bound);
 
             // Long enough for the refusals to fill the peer's receive window and our send buffer many times over.
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            var mostPending = await MostPendingSendBytesAsync(client, TimeSpan.FromSeconds(3));
             var growth = memory.LiveGrowth();
             var unread = socket.Available;
             var state = client.CurrentState;
 
-            Report($"connect {connectTime.TotalMilliseconds:N0} ms; {stats}; peer's unread queue {unread:N0} B; state {state}; live growth {growth:N0} B");
+            Report($"connect {connectTime.TotalMilliseconds:N0} ms; {stats}; peer's unread queue {unread:N0} B; most pending send {mostPending} B; state {state}; live growth {growth:N0} B");
             Assert.Multiple(() =>
             {
+                Assert.That(connectTime, Is.LessThan(ConnectTimeout), "ConnectAsync returned within its connect timeout");
                 Assert.That(unread, Is.GreaterThan(0), "our refusals reached the peer, which does not read them");
+                Assert.That(mostPending, Is.LessThanOrEqualTo(client.Options.MaxPendingSendBytes));
+                Assert.That(mostPending, Is.LessThanOrEqualTo(CoalescedRepliesBound), "refusals the peer does not take are coalesced, not queued");
                 Assert.That(stats.StoppedByMemoryValve, Is.False, "the process did not balloon");
                 Assert.That(growth, Is.LessThan(32 * MiB), "refusals the peer does not take are not queued without bound");
-                Assert.That(state.Status == TelnetSessionStatus.Open || state.Reason.ToString() == "SendLimitExceeded", Is.True, $"open, or closed at the send limit: {state}");
+                Assert.That(state.Status == TelnetSessionStatus.Open || state.Reason == TelnetCloseReason.SendLimitExceeded, Is.True, $"open, or closed at the send limit: {state}");
             });
         }
         finally
@@ -124,7 +135,7 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
     }
 
     [Test]
-    public async Task CompatTelnet_NegotiationFlood_ConstructorReturnsInTimeAndRoundTrips()
+    public async Task CompatTelnet_NegotiationFlood_ConstructorReturnsReadTimeoutHonouredRoundTrips()
     {
         var stats = new FloodStats();
         var ping = new MarkerWatch("ping");
@@ -141,16 +152,91 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
         var connectTime = watch.Elapsed;
         try
         {
+            // A script does something else before its first read; meanwhile the flood piles up.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var readTimeout = TimeSpan.FromSeconds(1);
+            watch.Restart();
+            var first = Task.Run(() => telnet.ReadUntil(B("never sent"), readTimeout));
+            var firstReturned = await Task.WhenAny(first, Task.Delay(Bound)) == first;
+            var firstTime = watch.Elapsed;
+            if (!firstReturned)
+            {
+                Abandon(first);
+            }
+
+            Report($"constructor {connectTime.TotalMilliseconds:N0} ms; first ReadUntil with a {readTimeout.TotalSeconds} s timeout {(firstReturned ? "returned" : "still running")} after {firstTime.TotalMilliseconds:N0} ms; {stats}");
+            Assert.That(firstReturned && firstTime < readTimeout + Slack, Is.True, $"the read timeout is honoured whatever the peer sends (took {firstTime.TotalMilliseconds:N0} ms)");
+            Assert.That(await first, Is.Empty, "the flood holds no data");
+
             await WithinAsync(Task.Run(() => telnet.Write(B("ping\r\n"))), Bound, "Write during the flood");
             var answer = await WithinAsync(Task.Run(() => telnet.ReadUntil(B("pong\r\n"), Bound)), Bound + Slack, "ReadUntil during the flood");
             var growth = memory.LiveGrowth();
 
-            Report($"constructor {connectTime.TotalMilliseconds:N0} ms; {stats}; live growth {growth:N0} B");
+            Report($"round trip done; {stats}; live growth {growth:N0} B");
             Assert.Multiple(() =>
             {
+                Assert.That(connectTime, Is.LessThan(ConnectTimeout), "the constructor returned within its timeout");
                 Assert.That(S(answer), Is.EqualTo("pong\r\n"));
                 Assert.That(stats.StoppedByMemoryValve, Is.False, "the process did not balloon");
                 Assert.That(growth, Is.LessThan(32 * MiB));
+            });
+        }
+        finally
+        {
+            await DisposeWithinAsync(telnet);
+        }
+    }
+
+    [Test]
+    public async Task CompatTelnet_NegotiationFloodPeerNeverReads_MemoryBoundedDisposeFast()
+    {
+        var stats = new FloodStats();
+        var peer = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = HostileServer.Start(
+            (socket, token) =>
+            {
+                peer.TrySetResult(socket);
+                return Hostile.FloodAsync(socket, NegotiationBlock, stats, token); // never reads the refusals
+            },
+            Lifetime);
+        var memory = new MemoryProbe();
+
+        var watch = Stopwatch.StartNew();
+        var telnet = await WithinAsync(Task.Run(() => new Telnet(Host, server.Port, ConnectTimeout)), ConnectTimeout + Slack, "new Telnet(host, port, timeout) against a negotiation flood");
+        var connectTime = watch.Elapsed;
+        try
+        {
+            var socket = await peer.Task.WaitAsync(Bound);
+            long mostPending = 0;
+            long mostGrowth = 0;
+            watch.Restart();
+            while (watch.Elapsed < TimeSpan.FromSeconds(4) && !stats.StoppedByMemoryValve)
+            {
+                // A script that polls without blocking, as telnetlib's read_very_eager loops do.
+                try
+                {
+                    _ = telnet.ReadVeryEager();
+                }
+                catch (TelnetException)
+                {
+                    break; // closed: at the send limit, say
+                }
+
+                mostPending = Math.Max(mostPending, telnet.Session?.PendingSendBytes ?? 0);
+                mostGrowth = Math.Max(mostGrowth, GC.GetTotalMemory(forceFullCollection: false) - memory.Baseline);
+                await Task.Delay(20);
+            }
+
+            var growth = memory.LiveGrowth();
+            var state = telnet.Session?.CurrentState;
+
+            Report($"constructor {connectTime.TotalMilliseconds:N0} ms; {stats}; peer's unread queue {socket.Available:N0} B; most pending send {mostPending:N0} B; state {state}; heap growth at most {mostGrowth:N0} B, live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(stats.StoppedByMemoryValve, Is.False, "the process did not balloon");
+                Assert.That(mostGrowth, Is.LessThan(64 * MiB), "refusals the peer does not take cost bounded memory");
+                Assert.That(growth, Is.LessThan(32 * MiB));
+                Assert.That(state?.Status == TelnetSessionStatus.Open || state?.Reason == TelnetCloseReason.SendLimitExceeded, Is.True, $"open, or closed at the send limit: {state}");
             });
         }
         finally
@@ -260,6 +346,103 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
                 filler.Dispose();
             }
         }
+    }
+
+    [Test]
+    public async Task Write_PeerNeverReads_ClosesWithSendLimitExceededPendingBoundedDisposeFast()
+    {
+        const int limit = 256 * 1024;
+        const int block = 16 * 1024;
+        const int blocks = 4096; // 64 MiB offered
+        await using var server = HostileServer.Start((_, token) => Task.Delay(Timeout.Infinite, token), Lifetime); // never reads
+        var memory = new MemoryProbe();
+
+        var (client, _) = await ConnectWithinAsync(server.Port, new TelnetSessionOptions { MaxPendingSendBytes = limit });
+        try
+        {
+            var closed = client.State.FirstAsync(static s => s.IsClosed).ToTask();
+            var data = new byte[block];
+            Array.Fill(data, (byte)'w');
+            var writes = new List<Task>();
+            long mostPending = 0;
+
+            // An application that does not await its writes: they queue behind the closed TCP window.
+            for (var i = 0; i < blocks && !closed.IsCompleted; i++)
+            {
+                writes.Add(client.WriteAsync(data));
+                mostPending = Math.Max(mostPending, client.PendingSendBytes);
+                if (i % 64 == 63)
+                {
+                    await Task.Yield();
+                }
+            }
+
+            var state = await WithinAsync(closed, Bound, "the close at the send limit");
+            await WithinAsync(Task.WhenAll(writes).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default), Bound, "every queued write ending");
+            var outcomes = writes
+                .GroupBy(static w => w.IsCompletedSuccessfully ? "ok" : w.Exception?.GetBaseException().GetType().Name ?? "canceled")
+                .ToDictionary(static g => g.Key, static g => g.Count());
+            var growth = memory.LiveGrowth();
+            var limitError = state.Error as TelnetBufferLimitExceededException;
+
+            Report($"{writes.Count} writes of {block} B: {string.Join(", ", outcomes.Select(static o => $"{o.Key} x{o.Value}"))}; most pending {mostPending:N0} B; closed {state.Reason} ({state.Error?.Message}); live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(state.Reason, Is.EqualTo(TelnetCloseReason.SendLimitExceeded));
+                Assert.That(limitError?.LimitName, Is.EqualTo("MaxPendingSendBytes"));
+                Assert.That(limitError?.Limit, Is.EqualTo(limit));
+                Assert.That(mostPending, Is.LessThanOrEqualTo(limit), "PendingSendBytes never went past the limit");
+                Assert.That(writes, Has.Count.LessThan(blocks), "the session closed long before the application ran out of data");
+                Assert.That(outcomes.Keys, Is.SubsetOf(new[] { "ok", nameof(TelnetBufferLimitExceededException), nameof(TelnetClosedException) }));
+                Assert.That(outcomes.GetValueOrDefault(nameof(TelnetBufferLimitExceededException)), Is.GreaterThan(0), "the write past the limit fails typed");
+                Assert.That(growth, Is.LessThan(4L * limit + (4 * MiB)), "memory follows the send limit, not what the application offered");
+            });
+            Assert.That(async () => await client.WriteAsync(data), Throws.TypeOf<TelnetClosedException>());
+        }
+        finally
+        {
+            await DisposeWithinAsync(client);
+        }
+    }
+
+    [Test]
+    public async Task Dispose_WhileSendBlockedOnPeerThatNeverReads_FinishesFast()
+    {
+        await using var server = HostileServer.Start((_, token) => Task.Delay(Timeout.Infinite, token), Lifetime); // never reads
+        var memory = new MemoryProbe();
+
+        var (client, _) = await ConnectWithinAsync(server.Port);
+        var data = new byte[64 * 1024];
+        Array.Fill(data, (byte)'w');
+        Task blocked;
+        var sentBeforeBlocking = 0L;
+        while (true)
+        {
+            // Awaited writes, until one no longer completes: the transport is stuck on the full TCP window.
+            blocked = client.WriteAsync(data);
+            if (await Task.WhenAny(blocked, Task.Delay(TimeSpan.FromMilliseconds(500))) != blocked)
+            {
+                break;
+            }
+
+            await blocked;
+            sentBeforeBlocking += data.Length;
+            Assert.That(sentBeforeBlocking, Is.LessThan(256 * MiB), "a peer that never reads must block us at some point");
+        }
+
+        Report($"the transport blocked after {sentBeforeBlocking:N0} B; pending {client.PendingSendBytes:N0} B");
+        var watch = Stopwatch.StartNew();
+        await DisposeWithinAsync(client);
+        var disposeTime = watch.Elapsed;
+        var outcome = await OutcomeWithinAsync(blocked, Bound, "the write blocked at dispose");
+
+        Report($"Dispose took {disposeTime.TotalMilliseconds:N0} ms; the blocked write ended {outcome}; live growth {memory.LiveGrowth():N0} B");
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo(nameof(TelnetClosedException)), "the blocked write ends as a write to a closed session");
+            Assert.That(client.CurrentState.Reason, Is.EqualTo(TelnetCloseReason.LocalClose));
+            Assert.That(memory.LiveGrowth(), Is.LessThan(16 * MiB));
+        });
     }
 
     // ---- 4: endless subnegotiation ------------------------------------------------------------------------------
@@ -642,6 +825,66 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
         }
     }
 
+    [Test]
+    public async Task TlsListener_ClientStallsMidHandshake_DroppedAfterHandshakeTimeoutOthersServed()
+    {
+        var certificate = TestCertificate.Value;
+        var sessions = new ConcurrentQueue<TelnetSession>();
+        var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0), certificate: certificate);
+        listener.Sessions.Subscribe(s =>
+        {
+            sessions.Enqueue(s);
+            _ = s.WriteAsync(B("hello\r\n"));
+        });
+        var port = listener.LocalEndPoint.Port;
+        var memory = new MemoryProbe();
+        using var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await stalled.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Bound);
+            var watch = Stopwatch.StartNew();
+            await stalled.SendAsync(new byte[] { 22, 3, 1 }, SocketFlags.None); // three bytes of a record header, then silence
+            var dropped = ServerEndWithinAsync(stalled, TelnetListener.HandshakeTimeout + Bound, "half a record header");
+
+            var transport = await WithinAsync(
+                TlsTransport.ConnectAsync("localhost", port, (_, cert, _, _) => cert?.GetCertHashString() == certificate.GetCertHashString(), ConnectTimeout),
+                ConnectTimeout + Slack,
+                "a good TLS client while another stalls its handshake");
+            var good = new TelnetSession(transport).Start();
+            try
+            {
+                var greeting = await WithinAsync(good.ReadUntilAsync(B("hello\r\n"), Bound), Bound + Slack, "the good client's greeting");
+                var placesHeld = listener.ActiveSessionCount;
+                var outcome = await dropped;
+                var stalledFor = watch.Elapsed;
+
+                Report($"good client greeted while {placesHeld} places were held; the stalled client was {outcome} after {stalledFor.TotalMilliseconds:N0} ms (handshake timeout {TelnetListener.HandshakeTimeout.TotalSeconds} s); live growth {memory.LiveGrowth():N0} B");
+                Assert.Multiple(() =>
+                {
+                    Assert.That(S(greeting), Is.EqualTo("hello\r\n"), "a stalled handshake holds up no one else");
+                    Assert.That(placesHeld, Is.EqualTo(2), "the stalled handshake holds a place until it is dropped");
+                    Assert.That(stalledFor, Is.GreaterThanOrEqualTo(TelnetListener.HandshakeTimeout - TimeSpan.FromMilliseconds(100)));
+                    Assert.That(stalledFor, Is.LessThan(TelnetListener.HandshakeTimeout + Slack), "dropped at the handshake timeout");
+                    Assert.That(sessions, Has.Count.EqualTo(1));
+                    Assert.That(memory.LiveGrowth(), Is.LessThan(16 * MiB));
+                });
+                await EventuallyAsync(() => listener.ActiveSessionCount == 1, Bound, "the stalled client's place being freed");
+            }
+            finally
+            {
+                await DisposeWithinAsync(good);
+            }
+        }
+        finally
+        {
+            await DisposeWithinAsync(listener);
+            foreach (var s in sessions)
+            {
+                await DisposeWithinAsync(s);
+            }
+        }
+    }
+
     // ---- 10: a flooded listener still greets ------------------------------------------------------------------
 
     [Test]
@@ -718,6 +961,94 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
         }
     }
 
+    // ---- 11: the listener's session limit ------------------------------------------------------------------------
+
+    [Test]
+    public async Task Listener_MaxSessionsReached_ExtraConnectionsClosedAndCounted()
+    {
+        const int max = 3;
+        const int extra = 4;
+        var sessions = new ConcurrentQueue<TelnetSession>();
+        var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0), maxSessions: max);
+        listener.Sessions.Subscribe(s =>
+        {
+            sessions.Enqueue(s);
+            _ = ServeAsync(s);
+        });
+        var port = listener.LocalEndPoint.Port;
+        var memory = new MemoryProbe();
+        var clients = new List<Socket>();
+        using var limit = new CancellationTokenSource(Lifetime);
+        try
+        {
+            for (var i = 0; i < max; i++)
+            {
+                var socket = await ConnectRawAsync(port, clients);
+                Assert.That(await WithinAsync(Hostile.ReadUntilAsync(socket, "hello\r\n", limit.Token), Bound, $"client {i}'s greeting"), Is.EqualTo("hello\r\n"));
+            }
+
+            Assert.That(listener.ActiveSessionCount, Is.EqualTo(max));
+            var rejected = new List<string>();
+            for (var i = 0; i < extra; i++)
+            {
+                var socket = await ConnectRawAsync(port, clients);
+                rejected.Add(await ServerEndWithinAsync(socket, Bound, "a connection past the limit"));
+            }
+
+            await EventuallyAsync(() => listener.RejectedCount == extra, Bound, "every extra connection counted");
+            var activeAtLimit = listener.ActiveSessionCount;
+            var emittedAtLimit = sessions.Count;
+
+            // A place frees when a session closes: the next client is served again.
+            clients[0].Dispose();
+            await EventuallyAsync(() => listener.ActiveSessionCount == max - 1, Bound, "the closed session's place being freed");
+            var next = await ConnectRawAsync(port, clients);
+            var greeting = await WithinAsync(Hostile.ReadUntilAsync(next, "hello\r\n", limit.Token), Bound, "the greeting once a place is free");
+            var growth = memory.LiveGrowth();
+
+            Report($"extra connections: {string.Join("; ", rejected)}; rejected {listener.RejectedCount}, active {activeAtLimit} at the limit, accepted {listener.AcceptedCount}; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(rejected, Has.All.Contains("(0 B before)"), "closed at once, without a greeting");
+                Assert.That(activeAtLimit, Is.EqualTo(max));
+                Assert.That(emittedAtLimit, Is.EqualTo(max), "no session was made for a rejected connection");
+                Assert.That(greeting, Is.EqualTo("hello\r\n"));
+                Assert.That(listener.RejectedCount, Is.EqualTo(extra));
+                Assert.That(listener.ActiveSessionCount, Is.EqualTo(max));
+                Assert.That(growth, Is.LessThan(16 * MiB));
+            });
+        }
+        finally
+        {
+            foreach (var c in clients)
+            {
+                c.Dispose();
+            }
+
+            await DisposeWithinAsync(listener);
+            foreach (var s in sessions)
+            {
+                await DisposeWithinAsync(s);
+            }
+        }
+
+        static async Task ServeAsync(TelnetSession session)
+        {
+            try
+            {
+                await session.WriteAsync(B("hello\r\n"));
+                await session.ReadAllAsync(); // until the client leaves
+            }
+            catch (TelnetException)
+            {
+            }
+            finally
+            {
+                session.Dispose();
+            }
+        }
+    }
+
     // ---- 12: ReadAll over 20 MiB --------------------------------------------------------------------------------
 
     [Test]
@@ -765,6 +1096,36 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
         finally
         {
             await DisposeWithinAsync(telnet);
+        }
+    }
+
+    [Test]
+    public async Task ReadAll_PastMaxReadAllBytes_FailsTypedMemoryBounded()
+    {
+        const int limit = 1024 * 1024;
+        var body = Letters(64 * 1024 * 1024);
+        await using var server = HostileServer.Start((socket, token) => SendAndCloseAsync(socket, body, token), Lifetime);
+        var memory = new MemoryProbe();
+
+        var (client, _) = await ConnectWithinAsync(server.Port, new TelnetSessionOptions { MaxReadAllBytes = limit });
+        try
+        {
+            var error = await FailureWithinAsync(client.ReadAllAsync(), Bound, "ReadAllAsync past its limit");
+            var growth = memory.LiveGrowth();
+            var limitError = error as TelnetBufferLimitExceededException;
+
+            Report($"{error?.GetType().Name}: {error?.Message}; closed {client.CurrentState.Reason}; live growth {growth:N0} B");
+            Assert.Multiple(() =>
+            {
+                Assert.That(error, Is.TypeOf<TelnetBufferLimitExceededException>(), "past the limit ReadAll fails; it never returns a part as if the stream had ended");
+                Assert.That(limitError?.LimitName, Is.EqualTo("MaxReadAllBytes"));
+                Assert.That(limitError?.Limit, Is.EqualTo(limit));
+                Assert.That(growth, Is.LessThan(8L * limit), "memory follows the limit, not the 64 MiB offered");
+            });
+        }
+        finally
+        {
+            await DisposeWithinAsync(client);
         }
     }
 
@@ -855,6 +1216,35 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
     private static void AwaitPeerBytes(TelnetSession session) =>
         SpinWait.SpinUntil(() => session.Socket is { Available: > 0 }, TimeSpan.FromSeconds(2));
 
+    /// <summary>Samples <see cref="TelnetSession.PendingSendBytes"/> for <paramref name="duration"/>; the most seen.</summary>
+    private static async Task<long> MostPendingSendBytesAsync(TelnetSession session, TimeSpan duration)
+    {
+        long most = 0;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < duration)
+        {
+            most = Math.Max(most, session.PendingSendBytes);
+            await Task.Delay(5);
+        }
+
+        return most;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after <paramref name="bound"/>.</summary>
+    private static async Task EventuallyAsync(Func<bool> condition, TimeSpan bound, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (watch.Elapsed > bound)
+            {
+                Assert.Fail($"{what} did not happen within {bound.TotalSeconds:0.#} s");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     private static async Task<T> WithinAsync<T>(Task<T> task, TimeSpan bound, string what)
     {
         if (await Task.WhenAny(task, Task.Delay(bound)) != task)
@@ -929,6 +1319,14 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
         var watch = Stopwatch.StartNew();
         await WithinAsync(Task.Run(disposable.Dispose), DisposeBound, $"Dispose of {disposable.GetType().Name}");
         Report($"{disposable.GetType().Name}.Dispose took {watch.Elapsed.TotalMilliseconds:N0} ms");
+    }
+
+    private static async Task<Socket> ConnectRawAsync(int port, List<Socket> owned)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        owned.Add(socket);
+        await socket.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Bound);
+        return socket;
     }
 
     /// <summary>Waits until the server closes <paramref name="socket"/> (end of stream or reset) while we keep our side open.</summary>
@@ -1033,7 +1431,8 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
 /// <summary>Live managed memory since it was made, measured after a full collection.</summary>
 internal sealed class MemoryProbe
 {
-    private readonly long _live = GC.GetTotalMemory(forceFullCollection: true);
+    /// <summary>Gets the live managed memory when the probe was made.</summary>
+    public long Baseline { get; } = GC.GetTotalMemory(forceFullCollection: true);
 
-    public long LiveGrowth() => GC.GetTotalMemory(forceFullCollection: true) - _live;
+    public long LiveGrowth() => GC.GetTotalMemory(forceFullCollection: true) - Baseline;
 }
