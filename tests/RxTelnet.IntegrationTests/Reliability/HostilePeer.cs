@@ -16,9 +16,15 @@ internal sealed class HostileServer : IAsyncDisposable
     private readonly List<Task> _peers = [];
     private readonly Task _acceptLoop;
 
-    private HostileServer(Func<Socket, CancellationToken, Task> behaviour, int connections, TimeSpan lifetime)
+    private HostileServer(Func<Socket, CancellationToken, Task> behaviour, int connections, TimeSpan lifetime, int? receiveBufferSize)
     {
         _listener = new TcpListener(IPAddress.Loopback, 0);
+        if (receiveBufferSize is { } size)
+        {
+            // Set before listening so that accepted sockets start with it (the TCP window scale is fixed at the handshake).
+            _listener.Server.ReceiveBufferSize = size;
+        }
+
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _life = new CancellationTokenSource(lifetime);
@@ -36,9 +42,10 @@ internal sealed class HostileServer : IAsyncDisposable
     /// <param name="behaviour">What the server does with an accepted socket; the socket is closed when it returns.</param>
     /// <param name="lifetime">When the server stops by itself, closing every socket.</param>
     /// <param name="connections">How many connections it accepts in all.</param>
+    /// <param name="receiveBufferSize">The accepted sockets' receive buffer, small for a peer whose window should close soon; the system's default when null.</param>
     /// <returns>The running server.</returns>
-    public static HostileServer Start(Func<Socket, CancellationToken, Task> behaviour, TimeSpan lifetime, int connections = 1) =>
-        new(behaviour, connections, lifetime);
+    public static HostileServer Start(Func<Socket, CancellationToken, Task> behaviour, TimeSpan lifetime, int connections = 1, int? receiveBufferSize = null) =>
+        new(behaviour, connections, lifetime, receiveBufferSize);
 
     public async ValueTask DisposeAsync()
     {
@@ -306,5 +313,38 @@ internal sealed class MarkerWatch(string marker)
         {
             _tail.RemoveRange(0, _tail.Count - (_marker.Length - 1));
         }
+    }
+}
+
+/// <summary>
+/// The last line of defence while hostile-peer tests run: if the test process grows past <see cref="Limit"/> (a
+/// regression that queues without bound, on a background path no test waits for), it is stopped at once, so that it
+/// fails the run instead of exhausting a shared machine.
+/// </summary>
+internal static class MemoryFuse
+{
+    public const long Limit = 4L * 1024 * 1024 * 1024;
+
+    private static Timer? _timer;
+
+    public static void Arm() =>
+        _timer ??= new Timer(
+            static _ =>
+            {
+                var heap = GC.GetTotalMemory(forceFullCollection: false);
+                var workingSet = Environment.WorkingSet;
+                if (heap > Limit || workingSet > Limit)
+                {
+                    Environment.FailFast($"Hostile-peer tests: the test process grew to {heap:N0} B of managed heap, {workingSet:N0} B working set, past {Limit:N0} B; stopped before it exhausts the machine.");
+                }
+            },
+            null,
+            TimeSpan.Zero,
+            TimeSpan.FromMilliseconds(100));
+
+    public static void Disarm()
+    {
+        _timer?.Dispose();
+        _timer = null;
     }
 }
