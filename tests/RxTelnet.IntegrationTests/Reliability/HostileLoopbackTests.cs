@@ -184,15 +184,14 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
     }
 
     [Test]
-    public async Task CompatTelnet_NegotiationFlood_ConstructorReturnsReadTimeoutHonouredRoundTrips()
+    public async Task CompatTelnet_NegotiationFlood_ConstructorReturnsReadTimeoutHonouredWriteGoesThrough()
     {
         var stats = new FloodStats();
         var ping = new MarkerWatch("ping");
-        var pong = 0;
         await using var server = HostileServer.Start(
             (socket, token) => Task.WhenAll(
                 Hostile.DrainAsync(socket, stats, token, chunk => ping.Feed(chunk.Span)),
-                Hostile.FloodAsync(socket, NegotiationBlock, stats, token, interject: () => ping.Found && Interlocked.Exchange(ref pong, 1) == 0 ? B("pong\r\n") : null)),
+                Hostile.FloodAsync(socket, NegotiationBlock, stats, token)),
             Lifetime);
         var memory = new MemoryProbe();
 
@@ -217,15 +216,16 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
             Assert.That(firstReturned && firstTime < readTimeout + Slack, Is.True, $"the read timeout is honoured whatever the peer sends (took {firstTime.TotalMilliseconds:N0} ms)");
             Assert.That(await first, Is.Empty, "the flood holds no data");
 
+            // The pull model reads the flood 50 bytes at a time, so an answer queued behind megabytes of it takes as long
+            // as that backlog does; the write side, though, must go through at once.
             await WithinAsync(Task.Run(() => telnet.Write(B("ping\r\n"))), Bound, "Write during the flood");
-            var answer = await WithinAsync(Task.Run(() => telnet.ReadUntil(B("pong\r\n"), Bound)), Bound + Slack, "ReadUntil during the flood");
+            await EventuallyAsync(() => ping.Found, Bound, "the peer seeing our write");
             var growth = memory.LiveGrowth();
 
-            Report($"round trip done; {stats}; live growth {growth:N0} B");
+            Report($"the peer got our write; {stats}; live growth {growth:N0} B");
             Assert.Multiple(() =>
             {
                 Assert.That(connectTime, Is.LessThan(ConnectTimeout), "the constructor returned within its timeout");
-                Assert.That(S(answer), Is.EqualTo("pong\r\n"));
                 Assert.That(stats.StoppedByMemoryValve, Is.False, "the process did not balloon");
                 Assert.That(growth, Is.LessThan(32 * MiB));
             });
@@ -259,22 +259,22 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
         {
             telnet.GetSocket()!.SendBufferSize = SmallSocketBuffer; // the refusals fill the window within the test's time
             var socket = await peer.Task.WaitAsync(Bound);
-            long mostPending = 0;
             long mostGrowth = 0;
-            watch.Restart();
-            while (watch.Elapsed < TimeSpan.FromSeconds(4) && !stats.StoppedByMemoryValve)
+            using var stopReading = new CancellationTokenSource();
+
+            // A script that keeps polling, as telnetlib's read_very_eager loops do. Its reads may wait while the
+            // refusals are not taken (telnetlib's sendall blocks too): that must cost neither memory nor the Dispose.
+            var reader = Task.Run(() =>
             {
-                // A script that polls without blocking, as telnetlib's read_very_eager loops do.
-                try
+                while (!stopReading.IsCancellationRequested)
                 {
                     _ = telnet.ReadVeryEager();
+                    Thread.Sleep(5);
                 }
-                catch (TelnetException)
-                {
-                    break; // closed: at the send limit, say
-                }
-
-                mostPending = Math.Max(mostPending, telnet.Session?.PendingSendBytes ?? 0);
+            });
+            watch.Restart();
+            while (watch.Elapsed < TimeSpan.FromSeconds(4) && !stats.StoppedByMemoryValve && !reader.IsCompleted)
+            {
                 mostGrowth = Math.Max(mostGrowth, GC.GetTotalMemory(forceFullCollection: false) - memory.Baseline);
                 if (mostGrowth > 2 * FacadeGrowthBound)
                 {
@@ -285,15 +285,22 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
             }
 
             var growth = memory.LiveGrowth();
-            var state = telnet.Session?.CurrentState;
+            var unread = socket.Available;
+            var readerEndedEarly = reader.IsCompleted ? reader.Exception?.GetBaseException().GetType().Name ?? "ok" : null;
+            await stopReading.CancelAsync();
+            var disposing = Stopwatch.StartNew();
+            await DisposeWithinAsync(telnet);
+            var disposeTime = disposing.Elapsed;
+            var readerOutcome = await OutcomeWithinAsync(reader, Bound, "the polling script after Dispose");
 
-            Report($"constructor {connectTime.TotalMilliseconds:N0} ms; {stats}; peer's unread queue {socket.Available:N0} B; most pending send {mostPending:N0} B; state {state}; heap growth at most {mostGrowth:N0} B, live growth {growth:N0} B");
+            Report($"constructor {connectTime.TotalMilliseconds:N0} ms; {stats}; peer's unread queue {unread:N0} B; heap growth at most {mostGrowth:N0} B, live growth {growth:N0} B; reader {(readerEndedEarly is null ? "still polling" : "ended early: " + readerEndedEarly)}; Dispose {disposeTime.TotalMilliseconds:N0} ms, then the reader: {readerOutcome}");
             Assert.Multiple(() =>
             {
                 Assert.That(stats.StoppedByMemoryValve, Is.False, "the process did not balloon");
                 Assert.That(mostGrowth, Is.LessThan(FacadeGrowthBound), "refusals the peer does not take cost bounded memory");
                 Assert.That(growth, Is.LessThan(32 * MiB));
-                Assert.That(state?.Status == TelnetSessionStatus.Open || state?.Reason == TelnetCloseReason.SendLimitExceeded, Is.True, $"open, or closed at the send limit: {state}");
+                Assert.That(readerEndedEarly is null or nameof(TelnetBufferLimitExceededException), Is.True, $"polling goes on, or fails at the send limit: {readerEndedEarly}");
+                Assert.That(readerOutcome, Does.Not.StartWith("still running"), "the script's read ends once the instance is disposed");
             });
         }
         finally
