@@ -40,7 +40,7 @@ internal static class ParserTarget
     private static readonly TelnetParserOptions Binary = new() { CollapseCrNul = false };
 
     /// <summary>A planted failure (inputs starting with "Z") that proves a finding fails the run; off unless asked for.</summary>
-    private static readonly bool Canary = Environment.GetEnvironmentVariable("RXTELNET_FUZZ_CANARY") == "1";
+    internal static readonly bool Canary = Environment.GetEnvironmentVariable("RXTELNET_FUZZ_CANARY") == "1";
 
     public static void Check(ReadOnlySpan<byte> data)
     {
