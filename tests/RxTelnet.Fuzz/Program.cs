@@ -142,7 +142,15 @@ internal static class Program
         // The corpus itself first: a regression run.
         foreach (var input in corpus)
         {
-            target(input);
+            try
+            {
+                target(input);
+            }
+            catch (Exception ex)
+            {
+                Console.Error.WriteLine($"FAIL in the corpus (regression)\n{ex}");
+                return 1;
+            }
         }
 
         var driver = new RandomDriver(corpus, seed, target);
