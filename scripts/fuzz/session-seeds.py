@@ -94,12 +94,22 @@ SEEDS = {
         + op(READ_BUFFERED)
         + op(READ_SOME)
     ),
-    # Everything until the end, past MaxReadAllBytes.
-    "read-all-past-limit": header(buffered=63, read_all=9) + bytes(
+    # ReadAll collects past MaxBufferedBytes (outside the queue) up to the end of stream.
+    "read-all-collects": header(buffered=15) + bytes(
         op(READ_ALL)
-        + peer(run(60), text(T_OK), run(60))
+        + peer(run(10))
+        + peer(run(10, x=False))
+        + peer(run(10), text(T_OK))
+        + peer(run(10))
         + op(PEER_EOF)
-        + op(READ_ALL_ASYNC, 0)
+        + op(READ_BUFFERED)
+    ),
+    # ReadAll started with more queued than MaxReadAllBytes: it fails at once and the bytes stay readable.
+    "read-all-past-limit": header(buffered=63, read_all=49) + bytes(
+        peer(run(30))
+        + peer(run(30))
+        + op(READ_ALL)
+        + op(READ_BUFFERED)
     ),
     # Dispose with writes stalled in the transport and a read pending.
     "dispose-with-stalled-writes": header(pending=40, window=2) + bytes(
@@ -164,7 +174,7 @@ SEEDS = {
     ),
     # A reader that is behind: the session pauses the transport and resumes as reads drain the queue.
     "pause-and-drain": header(buffered=31) + bytes(
-        peer(run(100), text(T_DOLLAR), run(100), split=0b1100)
+        peer(run(50), text(T_DOLLAR), run(50), split=0b1100)
         + op(RUN)
         + op(READ_BUFFERED)
         + op(RUN)
@@ -183,14 +193,52 @@ SEEDS = {
     ),
 }
 
+# Inputs that broke an invariant of the library when found: they fail until it is fixed.
+REGRESSIONS = {
+    # A pending ReadAll, then a chunk past MaxBufferedBytes: the read fails with the limit (right) but the 4 bytes
+    # it had taken from the queue are gone (neither returned nor readable).
+    "regression-readall-limit-loss": header(buffered=15) + bytes(
+        op(READ_ALL)
+        + peer(text(T_OK))
+        + peer(run(20))
+        + op(READ_BUFFERED)
+    ),
+    # The same bytes queued and readable after the session closed on MaxBufferedBytes: a ReadAll takes them and
+    # fails, and they are gone.
+    "regression-readall-after-limit-close": header(buffered=15) + bytes(
+        peer(text(T_OK))
+        + peer(run(20))
+        + op(READ_ALL)
+        + op(READ_BUFFERED)
+    ),
+    # ReadAllAsync canceled (and a ReadAll subscription disposed) after data arrived: the data is gone.
+    "regression-readall-cancel-loss": header() + bytes(
+        op(READ_ALL_ASYNC, 1)
+        + peer(text(T_OK))
+        + op(CANCEL)
+        + op(READ_ALL)
+        + peer(text(T_FAIL))
+        + op(ABANDON)
+        + op(READ_BUFFERED)
+    ),
+    # ReadAll past MaxReadAllBytes closes the session before the chunk that took it there is broadcast on Data
+    # (Events carries it, and it stays readable).
+    "regression-data-misses-last-chunk": header(read_all=7) + bytes(
+        op(READ_ALL)
+        + peer(text(T_OK))
+        + peer(text(T_WELCOME))
+        + op(READ_BUFFERED)
+    ),
+}
+
 
 def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "session-corpus")
     os.makedirs(out, exist_ok=True)
-    for name, data in SEEDS.items():
+    for name, data in {**SEEDS, **REGRESSIONS}.items():
         with open(os.path.join(out, name + ".bin"), "wb") as f:
             f.write(data)
-    print(f"wrote {len(SEEDS)} seeds to {out}")
+    print(f"wrote {len(SEEDS)} seeds and {len(REGRESSIONS)} regression inputs to {out}")
 
 
 if __name__ == "__main__":
