@@ -18,8 +18,9 @@ internal static class Program
           RxTelnet.Fuzz replay [--target TARGET] PATH...
                                                    run every file (directories recursively) once; exit 1 on a failure
           RxTelnet.Fuzz random SECONDS CORPUS [--target TARGET] [--seed N] [--crashes DIR] [--hang-seconds N]
-                                                   mutate the corpus at random for SECONDS; save a failing (or hanging)
-                                                   input and exit 1
+                                   [--executions N]
+                                                   mutate the corpus at random for SECONDS (or N executions, whichever
+                                                   comes first); save a failing (or hanging) input and exit 1
 
         TARGET is parser (the default: parser, encoder and a scripted session, see ParserTarget) or session (a program
         of peer bytes and application operations driving a session in virtual time, see SessionTarget).
@@ -112,6 +113,7 @@ internal static class Program
         var crashes = "crashes";
         var name = "parser";
         var hangSeconds = 60;
+        var maxExecutions = long.MaxValue;
         for (var i = 3; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -127,6 +129,9 @@ internal static class Program
                     break;
                 case "--hang-seconds":
                     hangSeconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
+                case "--executions":
+                    maxExecutions = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
                     break;
                 default:
                     Console.Error.WriteLine(Usage);
@@ -156,7 +161,7 @@ internal static class Program
         var driver = new RandomDriver(corpus, seed, target);
         StartWatchdog(driver, hangSeconds, crashes, seed);
         var clock = Stopwatch.StartNew();
-        var failure = driver.Run(TimeSpan.FromSeconds(seconds));
+        var failure = driver.Run(TimeSpan.FromSeconds(seconds), maxExecutions);
         var elapsed = clock.Elapsed.TotalSeconds;
         var rate = driver.Executions / Math.Max(elapsed, 0.001);
         if (failure is { } f)

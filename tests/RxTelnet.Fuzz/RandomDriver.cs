@@ -31,14 +31,17 @@ internal sealed class RandomDriver(IReadOnlyList<byte[]> corpus, int seed, FuzzT
     /// <summary>Gets the input being run (for the watchdog to save when it hangs).</summary>
     public byte[]? Current { get; private set; }
 
-    /// <summary>Runs until <paramref name="deadline"/>; returns the first failing input and its exception, if any.</summary>
-    public (byte[] Input, Exception Error)? Run(TimeSpan duration)
+    /// <summary>
+    /// Runs for <paramref name="duration"/>, or until <paramref name="maxExecutions"/> inputs ran; returns the first
+    /// failing input and its exception, if any.
+    /// </summary>
+    public (byte[] Input, Exception Error)? Run(TimeSpan duration, long maxExecutions = long.MaxValue)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < duration)
+        while (clock.Elapsed < duration && Executions < maxExecutions)
         {
             // Check the clock every few hundred inputs only: the target is fast.
-            for (var i = 0; i < 256; i++)
+            for (var i = 0; i < 256 && Executions < maxExecutions; i++)
             {
                 var input = Next();
                 Current = input;
