@@ -40,7 +40,7 @@ internal static class ParserTarget
     private static readonly TelnetParserOptions Binary = new() { CollapseCrNul = false };
 
     /// <summary>A planted failure (inputs starting with "Z") that proves a finding fails the run; off unless asked for.</summary>
-    private static readonly bool Canary = Environment.GetEnvironmentVariable("RXTELNET_FUZZ_CANARY") == "1";
+    internal static readonly bool Canary = Environment.GetEnvironmentVariable("RXTELNET_FUZZ_CANARY") == "1";
 
     public static void Check(ReadOnlySpan<byte> data)
     {
@@ -225,17 +225,38 @@ internal static class ParserTarget
         var limit = 1 + (seed & 31);
         var limitedTransport = new ObservableTransport(new SyncObservable<byte[]>(Split(input, RandomChunking(input.Length, rng, 2))));
         using var limited = new TelnetSession(limitedTransport, new TelnetSessionOptions { MaxBufferedBytes = limit }).Start();
-        var read = ReadAllNow(limited);
         var state = limited.CurrentState;
         if (cooked.Length <= limit)
         {
             Require(state.Reason == TelnetCloseReason.RemoteClose, "session", "under the limit the session ends as RemoteClose");
-            SameData(cooked, read, $"ReadAll under a {limit}-byte limit");
+            SameData(cooked, ReadAllNow(limited), $"ReadAll under a {limit}-byte limit");
         }
         else
         {
             Require(state.Reason == TelnetCloseReason.BufferLimitExceeded && state.Error is TelnetBufferLimitExceededException, "session", $"over a {limit}-byte limit the session closes as BufferLimitExceeded (was {state.Reason})");
+
+            // What fitted stays readable; then the limit is reported as an error, never as an end of stream.
+            var read = ReadBufferedNow(limited);
             Require(read.Length <= limit && cooked.AsSpan().StartsWith(read), "session", $"what stays readable after the {limit}-byte limit is a prefix of the cooked data within the limit");
+            Exception? error = null;
+            using (limited.ReadAll().Subscribe(_ => { }, e => error = e))
+            {
+            }
+
+            Require(error is TelnetBufferLimitExceededException, "session", $"ReadAll after the {limit}-byte limit fails with the limit (was {error?.GetType().Name ?? "a result"})");
+        }
+    }
+
+    private static byte[] ReadBufferedNow(TelnetSession session)
+    {
+        try
+        {
+            return session.ReadBuffered();
+        }
+        catch (TelnetBufferLimitExceededException)
+        {
+            // Nothing fitted: the limit is reported instead of an end of stream.
+            return [];
         }
     }
 

@@ -4,10 +4,10 @@ using System.Diagnostics;
 
 /// <summary>
 /// The uninstrumented fallback: mutates the corpus at random (bit flips, Telnet tokens, splices, truncations)
-/// and runs <see cref="ParserTarget.Check"/> on each result until the time is up. No coverage feedback, so it
-/// explores less than afl-fuzz, but it needs nothing beyond the .NET SDK.
+/// and runs the target (<see cref="ParserTarget.Check"/> or <see cref="SessionTarget.Check"/>) on each result until
+/// the time is up. No coverage feedback, so it explores less than afl-fuzz, but it needs nothing beyond the .NET SDK.
 /// </summary>
-internal sealed class RandomDriver(IReadOnlyList<byte[]> corpus, int seed)
+internal sealed class RandomDriver(IReadOnlyList<byte[]> corpus, int seed, FuzzTarget target)
 {
     private const int MaxLength = 4096;
 
@@ -23,22 +23,32 @@ internal sealed class RandomDriver(IReadOnlyList<byte[]> corpus, int seed)
 
     private readonly Random _rng = new(seed);
 
-    public long Executions { get; private set; }
+    private long _executions;
 
-    /// <summary>Runs until <paramref name="deadline"/>; returns the first failing input and its exception, if any.</summary>
-    public (byte[] Input, Exception Error)? Run(TimeSpan duration)
+    /// <summary>Gets how many inputs ran so far (read from another thread by the watchdog).</summary>
+    public long Executions => Interlocked.Read(ref _executions);
+
+    /// <summary>Gets the input being run (for the watchdog to save when it hangs).</summary>
+    public byte[]? Current { get; private set; }
+
+    /// <summary>
+    /// Runs for <paramref name="duration"/>, or until <paramref name="maxExecutions"/> inputs ran; returns the first
+    /// failing input and its exception, if any.
+    /// </summary>
+    public (byte[] Input, Exception Error)? Run(TimeSpan duration, long maxExecutions = long.MaxValue)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < duration)
+        while (clock.Elapsed < duration && Executions < maxExecutions)
         {
             // Check the clock every few hundred inputs only: the target is fast.
-            for (var i = 0; i < 256; i++)
+            for (var i = 0; i < 256 && Executions < maxExecutions; i++)
             {
                 var input = Next();
-                Executions++;
+                Current = input;
+                Interlocked.Increment(ref _executions);
                 try
                 {
-                    ParserTarget.Check(input);
+                    target(input);
                 }
                 catch (Exception ex)
                 {
