@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using RxTelnet.Compat;
@@ -822,10 +823,9 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
 
     // ---- 9: TLS listener fed garbage ----------------------------------------------------------------------------
 
-    [Test]
-    public async Task TlsListener_GarbageInsteadOfClientHello_NoSessionAndGoodClientStillServed()
+    /// <summary>A TLS listener whose server greets every session with "hello", keeping the sessions to dispose.</summary>
+    private static (TelnetListener Listener, ConcurrentQueue<TelnetSession> Sessions) StartGreetingTlsListener(X509Certificate2 certificate)
     {
-        var certificate = TestCertificate.Value;
         var sessions = new ConcurrentQueue<TelnetSession>();
         var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0), certificate: certificate);
         listener.Sessions.Subscribe(s =>
@@ -833,6 +833,23 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
             sessions.Enqueue(s);
             _ = s.WriteAsync(B("hello\r\n"));
         });
+        return (listener, sessions);
+    }
+
+    private static async Task DisposeListenerAndSessionsAsync(TelnetListener listener, IEnumerable<TelnetSession> sessions)
+    {
+        await DisposeWithinAsync(listener);
+        foreach (var s in sessions)
+        {
+            await DisposeWithinAsync(s);
+        }
+    }
+
+    [Test]
+    public async Task TlsListener_GarbageInsteadOfClientHello_NoSessionAndGoodClientStillServed()
+    {
+        var certificate = TestCertificate.Value;
+        var (listener, sessions) = StartGreetingTlsListener(certificate);
         var port = listener.LocalEndPoint.Port;
         var memory = new MemoryProbe();
         var garbage = new Dictionary<string, byte[]>
@@ -882,11 +899,7 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
         }
         finally
         {
-            await DisposeWithinAsync(listener);
-            foreach (var s in sessions)
-            {
-                await DisposeWithinAsync(s);
-            }
+            await DisposeListenerAndSessionsAsync(listener, sessions);
         }
     }
 
@@ -894,13 +907,7 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
     public async Task TlsListener_ClientStallsMidHandshake_DroppedAfterHandshakeTimeoutOthersServed()
     {
         var certificate = TestCertificate.Value;
-        var sessions = new ConcurrentQueue<TelnetSession>();
-        var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0), certificate: certificate);
-        listener.Sessions.Subscribe(s =>
-        {
-            sessions.Enqueue(s);
-            _ = s.WriteAsync(B("hello\r\n"));
-        });
+        var (listener, sessions) = StartGreetingTlsListener(certificate);
         var port = listener.LocalEndPoint.Port;
         var memory = new MemoryProbe();
         using var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -942,11 +949,7 @@ public sealed class HostileLoopbackTests : LeakCheckedTest
         }
         finally
         {
-            await DisposeWithinAsync(listener);
-            foreach (var s in sessions)
-            {
-                await DisposeWithinAsync(s);
-            }
+            await DisposeListenerAndSessionsAsync(listener, sessions);
         }
     }
 
