@@ -661,6 +661,17 @@ internal sealed class SessionRun
         }
     }
 
+    private int LargestDataEvent()
+    {
+        var largest = 0;
+        foreach (var data in _eventData)
+        {
+            largest = Math.Max(largest, data.Length);
+        }
+
+        return largest;
+    }
+
     private ReadRecord NewRead(string kind, CancellationTokenSource? cts)
     {
         var read = new ReadRecord(kind, ReadPending(), cts) { ClosedAtStart = IsClosed };
@@ -945,9 +956,14 @@ internal sealed class SessionRun
         {
             PollTasks();
             var buffered = _session.BufferedCount;
-            if (buffered < 0 || buffered > _maxBuffered)
+
+            // While a ReadAll waits the queue may grow to its own limit, MaxReadAllBytes (the chunk that goes past it
+            // fails the read and stays readable); otherwise MaxBufferedBytes bounds it.
+            var readAllSeen = _reads.Exists(static r => r.Kind.StartsWith("ReadAll", StringComparison.Ordinal));
+            var bound = readAllSeen ? Math.Max(_maxBuffered, _maxReadAll + LargestDataEvent()) : _maxBuffered;
+            if (buffered < 0 || buffered > bound)
             {
-                Fail($"{where}: BufferedCount {buffered} is outside 0..MaxBufferedBytes ({_maxBuffered})");
+                Fail($"{where}: BufferedCount {buffered} is outside 0..{bound} (MaxBufferedBytes {_maxBuffered}, MaxReadAllBytes {_maxReadAll})");
             }
 
             CheckPendingSend(where);

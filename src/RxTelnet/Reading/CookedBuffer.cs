@@ -9,7 +9,7 @@ using System.Runtime.InteropServices;
 /// <remarks>
 /// <para>
 /// The bytes are kept as a queue of segments, not one contiguous array, so a large buffer is never grown and
-/// copied. A slice the caller owns for good (<see cref="AppendOwned"/>: the session's cooked data, slices of
+/// copied. A slice the caller owns for good (<see cref="AppendOwned(ReadOnlyMemory{byte})"/>: the session's cooked data, slices of
 /// received chunks that are never written again) is queued as it is, without copying, when it is at least
 /// <see cref="MinKeptSlice"/> bytes and fills at least half of its array; anything else is copied into small
 /// arrays of the buffer's own. So the memory behind the queue stays within about twice its length, plus a few
@@ -95,9 +95,16 @@ internal sealed class CookedBuffer
     /// <exception cref="TelnetBufferLimitExceededException">
     /// <see cref="Length"/> plus the data would exceed <see cref="MaxLength"/>; nothing is appended then.
     /// </exception>
-    public void AppendOwned(ReadOnlyMemory<byte> data)
+    public void AppendOwned(ReadOnlyMemory<byte> data) => AppendOwned(data, bounded: true);
+
+    /// <summary>Appends an owned slice; unbounded only for a reader that takes everything at once (the limit then guards nothing).</summary>
+    public void AppendOwned(ReadOnlyMemory<byte> data, bool bounded)
     {
-        ThrowIfOverLimit(data.Length);
+        if (bounded)
+        {
+            ThrowIfOverLimit(data.Length);
+        }
+
         if (data.Length >= MinKeptSlice
             && MemoryMarshal.TryGetArray(data, out var array)
             && 2L * data.Length >= array.Array!.Length)

@@ -175,14 +175,16 @@ public sealed partial class TelnetSession
     /// <returns>One element, then completion.</returns>
     /// <remarks>
     /// Every byte up to the end of stream is returned, however much that is, up to
-    /// <see cref="TelnetSessionOptions.MaxReadAllBytes"/> (256 MiB unless set): the read collects outside the cooked
-    /// queue, so <see cref="TelnetSessionOptions.MaxBufferedBytes"/> does not cut it short. Past the limit the read
-    /// fails with <see cref="TelnetBufferLimitExceededException"/> (<c>LimitName</c> <c>"MaxReadAllBytes"</c>) and the
-    /// session closes with <see cref="TelnetCloseReason.BufferLimitExceeded"/>: a limit is never reported as an end of stream.
+    /// <see cref="TelnetSessionOptions.MaxReadAllBytes"/> (256 MiB unless set): while it waits, the queue's own limit
+    /// <see cref="TelnetSessionOptions.MaxBufferedBytes"/> does not apply, so it does not cut the read short. Past
+    /// <see cref="TelnetSessionOptions.MaxReadAllBytes"/> the read fails with <see cref="TelnetBufferLimitExceededException"/>
+    /// (<c>LimitName</c> <c>"MaxReadAllBytes"</c>) and the session closes with <see cref="TelnetCloseReason.BufferLimitExceeded"/>;
+    /// what was received stays readable through <see cref="ReadBuffered"/>. A limit is never reported as an end of stream.
+    /// Cancelled, it consumes nothing.
     /// A transport error after some data returns that data, as before; with nothing read it fails with the error.
     /// </remarks>
     public IObservable<byte[]> ReadAll() =>
-        CreateRead(Timeout.InfiniteTimeSpan, _options.Scheduler, () => ReadAllEvaluator(_options.MaxReadAllBytes));
+        CreateRead(Timeout.InfiniteTimeSpan, _options.Scheduler, () => ReadAllEvaluator(_options.MaxReadAllBytes), takesEverything: true);
 
     /// <summary>Reads everything until the connection closes; see <see cref="ReadAll()"/>.</summary>
     /// <param name="cancellationToken">Abandons the read.</param>
@@ -254,23 +256,22 @@ public sealed partial class TelnetSession
         };
     }
 
-    private static ReadEvaluator<byte[]> ReadAllEvaluator(int limit)
-    {
-        // Collected outside the cooked queue, so the queue's own limit never cuts the read short.
-        List<byte[]> parts = [];
-        long total = 0;
-        return (buffer, trigger, eof, fault) =>
+    private static ReadEvaluator<byte[]> ReadAllEvaluator(int limit) =>
+        (buffer, trigger, eof, fault) =>
         {
-            if (buffer.Length > 0)
+            if (eof && fault is TelnetBufferLimitExceededException)
             {
-                if (total + buffer.Length > limit)
-                {
-                    return ReadOutcome<byte[]>.FailAndClose(
-                        new TelnetBufferLimitExceededException(nameof(TelnetSessionOptions.MaxReadAllBytes), limit, total + buffer.Length));
-                }
+                // The session closed at its queue's limit before this read began: report that, and leave what fitted
+                // in the queue for ReadBuffered, as every read does.
+                return ReadOutcome<byte[]>.Fail(fault);
+            }
 
-                total += buffer.Length;
-                parts.Add(buffer.TakeAll());
+            // While this read waits, the queue grows past MaxBufferedBytes (see TakesEverything) up to this read's own
+            // limit; nothing leaves it until the end, so a cancelled read consumes nothing.
+            if (buffer.Length > limit)
+            {
+                return ReadOutcome<byte[]>.FailAndClose(
+                    new TelnetBufferLimitExceededException(nameof(TelnetSessionOptions.MaxReadAllBytes), limit, buffer.Length));
             }
 
             if (!eof)
@@ -278,32 +279,10 @@ public sealed partial class TelnetSession
                 return default;
             }
 
-            if (fault is TelnetBufferLimitExceededException || (fault is not null && total == 0))
-            {
-                return ReadOutcome<byte[]>.Fail(fault);
-            }
-
-            return ReadOutcome<byte[]>.Done(Concat(parts, total));
+            return buffer.Length == 0 && fault is not null
+                ? ReadOutcome<byte[]>.Fail(fault)
+                : ReadOutcome<byte[]>.Done(buffer.TakeAll());
         };
-    }
-
-    private static byte[] Concat(List<byte[]> parts, long total)
-    {
-        if (parts.Count == 1)
-        {
-            return parts[0];
-        }
-
-        var all = GC.AllocateUninitializedArray<byte>((int)total);
-        var at = 0;
-        foreach (var part in parts)
-        {
-            part.CopyTo(all, at);
-            at += part.Length;
-        }
-
-        return all;
-    }
 
     private static ReadOutcome<byte[]> DrainOrFail(CookedBuffer buffer, Exception? fault) =>
         fault is TelnetBufferLimitExceededException ? ReadOutcome<byte[]>.Fail(fault)
@@ -319,12 +298,12 @@ public sealed partial class TelnetSession
         }
     }
 
-    private IObservable<T> CreateRead<T>(TimeSpan timeout, IScheduler scheduler, Func<ReadEvaluator<T>> factory)
+    private IObservable<T> CreateRead<T>(TimeSpan timeout, IScheduler scheduler, Func<ReadEvaluator<T>> factory, bool takesEverything = false)
     {
         EnsureQueueForReads();
         return Observable.Create<T>(observer =>
         {
-            var read = new PendingRead<T>(this, observer, factory());
+            var read = new PendingRead<T>(this, observer, factory()) { TakesEverything = takesEverything };
             return read.Start(timeout, scheduler);
         });
     }
@@ -400,9 +379,12 @@ public sealed partial class TelnetSession
     }
 
     /// <summary>A finished read whose notification is delivered after the session's lock is released.</summary>
-    private readonly struct PendingCompletion(Action? deliver)
+    private readonly struct PendingCompletion(Action? deliver, bool closesSession = false)
     {
         public bool IsDone => deliver is not null;
+
+        /// <summary>Gets whether delivering closes the session (a read that consumed data it cannot return).</summary>
+        public bool ClosesSession => closesSession;
 
         public void Deliver() => deliver?.Invoke();
     }
@@ -467,6 +449,9 @@ public sealed partial class TelnetSession
 
     private abstract class PendingRead
     {
+        /// <summary>Gets whether the read takes everything up to the end (ReadAll, with its own limit), so the queue's limit does not apply while it waits.</summary>
+        public bool TakesEverything { get; init; }
+
         public abstract PendingCompletion Evaluate(CookedBuffer buffer, ReadTrigger trigger, bool eof, Exception? fault);
     }
 
@@ -533,7 +518,9 @@ public sealed partial class TelnetSession
             }
 
             _done = true;
-            return new PendingCompletion(() =>
+            return new PendingCompletion(Deliver, outcome.ClosesSession);
+
+            void Deliver()
             {
                 _timer.Dispose();
                 if (outcome.ClosesSession)
@@ -551,7 +538,7 @@ public sealed partial class TelnetSession
                     observer.OnNext(outcome.Value!);
                     observer.OnCompleted();
                 }
-            });
+            }
         }
 
         private void OnTimeout()

@@ -264,7 +264,8 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
                 try
                 {
                     // Cooked data are slices of owned, never reused arrays (see ITelnetTransport): queued without a copy.
-                    _buffer.AppendOwned(data);
+                    // A pending ReadAll has its own, larger limit (MaxReadAllBytes): the queue's does not apply while it waits.
+                    _buffer.AppendOwned(data, bounded: _pending is not { TakesEverything: true });
                     completion = EvaluatePending(ReadTrigger.Data);
                     UpdateReceiving();
                 }
@@ -277,8 +278,18 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
             }
         }
 
-        completion.Deliver();
-        _data.OnNext(data);
+        if (completion.ClosesSession)
+        {
+            // The read closes the session when delivered: the hot stream gets the chunk first, as every chunk before it.
+            _data.OnNext(data);
+            completion.Deliver();
+        }
+        else
+        {
+            completion.Deliver();
+            _data.OnNext(data);
+        }
+
         if (overflow is not null)
         {
             Shutdown(TelnetCloseReason.BufferLimitExceeded, overflow);

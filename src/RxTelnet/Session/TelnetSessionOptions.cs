@@ -117,7 +117,7 @@ public sealed record class TelnetSessionOptions
     /// Gets the most bytes one <c>ReadAll</c> collects before the end of stream (telnetlib's <c>read_all</c> has no
     /// limit). Going past it fails that read with <see cref="TelnetBufferLimitExceededException"/> (<c>LimitName</c>
     /// <c>"MaxReadAllBytes"</c>) and closes the session: a read never ends early as if the stream had ended.
-    /// <c>ReadAll</c> collects outside the cooked queue, so <see cref="MaxBufferedBytes"/> does not cap it.
+    /// While a <c>ReadAll</c> waits, <see cref="MaxBufferedBytes"/> does not apply to the queue, so it does not cap it.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int MaxReadAllBytes
