@@ -39,7 +39,7 @@ internal static class SessionTarget
 /// <remarks>
 /// <para>
 /// Header, 7 bytes: flags (bit 0 telnetlib refusals, bit 1 no pausing when the buffer is full, bits 2-3 parser
-/// cooking: NVT, telnetlib, binary, NVT; bit 4 start late, bit 5 limits ×64), then <c>MaxBufferedBytes</c> (1-64),
+/// cooking: NVT, telnetlib, binary, NVT; bit 4 start late, bit 5 the queue, send and ReadAll limits ×64), then <c>MaxBufferedBytes</c> (1-64),
 /// <c>MaxSubnegotiationLength</c> (1-32), <c>MaxPendingSendBytes</c> (1-64), <c>MaxReadAllBytes</c> (1-128), the
 /// peer's socket buffer while it does not read (0-63 bytes) and <c>MaxMatchLength</c> (1-64).
 /// </para>
@@ -1329,6 +1329,12 @@ internal sealed class SessionRun
     /// <summary>Only the library's typed exceptions, and the documented others where they are documented.</summary>
     private void Allow(Exception error, string operation, bool otherReadPending, CancellationTokenSource? cts)
     {
+        if (error is FuzzInvariantException)
+        {
+            // A check that failed inside the session's call (an observer run on its stack): report that one.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
         var closed = _states.Count > 0 ? _states[^1] : null;
         var ok = error switch
         {
