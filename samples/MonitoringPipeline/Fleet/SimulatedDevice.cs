@@ -135,6 +135,9 @@ public sealed class SimulatedDevice : IDisposable
             {
                 _live.Remove(session);
             }
+
+            // The client's close only ends our reading side (a half-close): a device hangs up too.
+            session.Close();
         });
         console.Greet();
     }

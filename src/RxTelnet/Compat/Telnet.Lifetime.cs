@@ -136,7 +136,7 @@ public sealed partial class Telnet
     /// subnegotiation split by the close is forgotten; the cooked queue stays readable, after which the reads report the
     /// end of the stream. Reads that need the connection (a wait, a <c>recv</c>, a refusal, <c>Expect</c>'s selector)
     /// throw <see cref="TelnetClosedException"/> where telnetlib fails with <c>AttributeError</c>. A read waiting on
-    /// another thread wakes and throws it.
+    /// another thread wakes and ends as at the end of the stream.
     /// </remarks>
     public void Close()
     {

@@ -215,11 +215,10 @@ public sealed class TelnetListener : IDisposable
     private void Serve(ITelnetTransport transport)
     {
         var session = new TelnetSession(transport, _options);
-        var released = 0;
-        session.State.Subscribe(
-            static _ => { },
-            _ => Release(),
-            Release);
+        // The place is held until the connection is closed both ways: a peer that half-closes keeps its socket, and
+        // so its place, until the server closes the session.
+        _ = session.ConnectionEnded.ContinueWith(
+            _ => Interlocked.Decrement(ref _active), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             // Sessions start on different threads: keep OnNext calls serial (Rx grammar).
@@ -237,13 +236,5 @@ public sealed class TelnetListener : IDisposable
 
         // The subscriber may already have closed or disposed the session (a server that only greets).
         session.TryStart();
-
-        void Release()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                Interlocked.Decrement(ref _active);
-            }
-        }
     }
 }

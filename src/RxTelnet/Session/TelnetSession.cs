@@ -52,6 +52,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     private TelnetSessionState _current = TelnetSessionState.Connecting;
     private bool _eof;
     private bool _writeClosed;
+    private readonly TaskCompletionSource _connectionEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _receivePaused;
     private Exception? _fault;
     private bool _started;
@@ -157,6 +158,9 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         TryStart();
         return this;
     }
+
+    /// <summary>Gets a task that completes when the connection is closed in both directions (not at a half-close).</summary>
+    internal Task ConnectionEnded => _connectionEnded.Task;
 
     /// <summary>Starts receiving unless already started, closed or disposed.</summary>
     internal void TryStart()
@@ -365,6 +369,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         {
             FailQueuedWrites(new TelnetClosedException($"The session closed ({reason})."));
             _transport.Close();
+            _connectionEnded.TrySetResult();
         }
 
         if (!endRead)
