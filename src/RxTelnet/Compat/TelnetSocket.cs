@@ -233,7 +233,7 @@ internal sealed class TelnetSocket : IDisposable
         Task room;
         lock (_gate)
         {
-            if (_pendingSend <= SendRoomMark || _closed || _sendError is not null)
+            if (_pendingSend <= RoomMark || _closed || _sendError is not null)
             {
                 return;
             }
@@ -304,6 +304,9 @@ internal sealed class TelnetSocket : IDisposable
 
     private static long Cost(Send send) => send.Wire.Length + SendOverhead;
 
+    /// <summary>Where reads start to wait for room: 64 KiB, or half the bound when that is smaller, so refusals never reach the bound.</summary>
+    private long RoomMark => Math.Min(SendRoomMark, _maxPendingSend / 2);
+
     private byte[] TakeReceived(int max)
     {
         // Called under _gate with at least one chunk queued.
@@ -339,8 +342,9 @@ internal sealed class TelnetSocket : IDisposable
         Waiter? waiter;
         lock (_gate)
         {
-            if (_closed || chunk.Length == 0)
+            if (_closed || _ended || _overflow || chunk.Length == 0)
             {
+                // Past an overflow nothing more is taken: a later chunk must not follow the gap as if none were there.
                 return;
             }
 
@@ -464,7 +468,7 @@ internal sealed class TelnetSocket : IDisposable
                     }
                 }
 
-                if (_sendRoom is not null && (_pendingSend <= SendRoomMark || _sendError is not null))
+                if (_sendRoom is not null && (_pendingSend <= RoomMark || _sendError is not null))
                 {
                     room = _sendRoom;
                     _sendRoom = null;

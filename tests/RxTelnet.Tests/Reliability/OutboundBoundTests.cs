@@ -85,6 +85,8 @@ public sealed class OutboundBoundTests : LeakCheckedTest
         Assert.That(error!.Message, Does.Contain("10000").And.Contain("11000"), "the message names the limit and the size");
         Assert.That(writes[10].Exception?.InnerException, Is.SameAs(error), "the write that went past the bound fails with it");
         Assert.That(writes.Skip(11).Select(static w => w.Exception?.InnerException), Has.All.TypeOf<TelnetClosedException>(), "later writes see a closed session");
+        // The stalled send fails when the transport closes; its writer may resume on another thread.
+        Assert.That(SpinWait.SpinUntil(() => writes.Take(10).All(static w => w.IsCompleted), TimeSpan.FromSeconds(10)), Is.True);
         Assert.That(writes.Take(10).Select(static w => w.Exception?.InnerException), Has.All.InstanceOf<TelnetException>(), "the queued writes fail too: nothing is left waiting");
         Assert.That(session.PendingSendBytes, Is.LessThanOrEqualTo(1000), "only the stalled send is still counted");
         Assert.That(transport.IsClosed, Is.True);
