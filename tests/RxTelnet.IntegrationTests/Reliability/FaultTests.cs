@@ -114,10 +114,10 @@ public sealed class FaultTests : LeakCheckedTest
     }
 
     [Test]
-    public async Task HalfClose_PeerShutsDownSending_ClientSeesEofAndClosesItsSideToo()
+    public async Task HalfClose_PeerShutsDownSending_ClientSeesEofButCanStillWrite_ThenClosesItsSide()
     {
-        // Documented behaviour: the peer's FIN ends the session. RxTelnet does not keep writing on a half-closed
-        // connection (telnetlib would, until close()); the session closes both directions, so the peer sees EOF too.
+        // The peer's FIN ends our reading side only: a last command still reaches a device that half-closed, as
+        // telnetlib's would; our Close then ends the connection, and the peer reads end of stream.
         var listener = Listen();
         try
         {
@@ -131,10 +131,14 @@ public sealed class FaultTests : LeakCheckedTest
             Assert.That(S(await client.ReadAllAsync().WaitAsync(Deadline)), Is.EqualTo("bye\r\n"));
             Assert.That(client.CurrentState.Reason, Is.EqualTo(TelnetCloseReason.RemoteClose));
             Assert.That(client.IsEof, Is.True);
-            Assert.That(async () => await client.WriteAsync(B("still there?")), Throws.TypeOf<TelnetClosedException>(), "no writing after the peer's FIN");
+            await client.WriteAsync(B("still there?")).WaitAsync(Deadline);
 
             var buffer = new byte[16];
             var n = await server.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Deadline);
+            Assert.That(S(buffer[..n]), Is.EqualTo("still there?"), "the write after the peer's FIN arrived");
+
+            client.Close();
+            n = await server.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Deadline);
             Assert.That(n, Is.Zero, "the client closed its side: the peer reads end of stream");
         }
         finally
