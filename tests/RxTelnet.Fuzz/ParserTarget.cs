@@ -276,7 +276,8 @@ internal static class ParserTarget
         return result ?? throw new FuzzInvariantException("ReadAll on a closed session did not answer synchronously.");
     }
 
-    private static Transcript Parse(byte[] wire, TelnetParserOptions options)
+    /// <summary>The transcript of one whole parse of <paramref name="wire"/>: the reference both targets compare with.</summary>
+    internal static Transcript Parse(byte[] wire, TelnetParserOptions options)
     {
         var t = new Transcript();
         var r = new Recorder(t) { Chunk = wire };

@@ -1013,7 +1013,7 @@ internal sealed class SessionRun
         var donts = new int[256];
         for (var i = from; i < _sent.Count; i++)
         {
-            foreach (var e in Parse(_sent[i], Binary).Entries)
+            foreach (var e in ParserTarget.Parse(_sent[i], Binary).Entries)
             {
                 if (e.Kind != EntryKind.Negotiation)
                 {
@@ -1223,7 +1223,7 @@ internal sealed class SessionRun
 
             // Not the application's: only negotiation (replies, requests, TIMING-MARK), NOP (keep-alive) and, for
             // options we asked for ourselves, their subnegotiation answers.
-            var own = Parse(chunk, Binary);
+            var own = ParserTarget.Parse(chunk, Binary);
             if (own.Entries.Count == 0)
             {
                 Fail("the session sent an empty chunk of its own");
@@ -1288,16 +1288,6 @@ internal sealed class SessionRun
     }
 
     private static readonly TelnetParserOptions Binary = new() { CollapseCrNul = false };
-
-    private static Transcript Parse(byte[] wire, TelnetParserOptions options)
-    {
-        var t = new Transcript();
-        var r = new Recorder(t) { Chunk = wire };
-        var parser = new TelnetParser(options);
-        parser.Parse(wire, ref r);
-        parser.Complete(ref r);
-        return t;
-    }
 
     private static bool IsPrefix(IReadOnlyList<Entry> actual, IReadOnlyList<Entry> expected)
     {

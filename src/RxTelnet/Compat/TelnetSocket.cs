@@ -271,8 +271,7 @@ internal sealed class TelnetSocket : IDisposable
             }
 
             _closed = true;
-            waiter = _waiter;
-            _waiter = null;
+            waiter = TakeWaiter();
             failed = [.. _sends];
             _sends.Clear();
             foreach (var send in failed)
@@ -364,38 +363,36 @@ internal sealed class TelnetSocket : IDisposable
                 }
             }
 
-            waiter = _waiter;
-            _waiter = null;
+            waiter = TakeWaiter();
         }
 
         waiter?.Complete(true);
     }
 
-    private void OnError(Exception error)
+    private void OnError(Exception error) => OnEnd(error);
+
+    private void OnEnd() => OnEnd(null);
+
+    /// <summary>The end of the stream, or the transport's error (which the next recv reports once): a waiter wakes readable.</summary>
+    private void OnEnd(Exception? error)
     {
         Waiter? waiter;
         lock (_gate)
         {
-            _error = error;
+            _error ??= error;
             _ended = true;
-            waiter = _waiter;
-            _waiter = null;
+            waiter = TakeWaiter();
         }
 
         waiter?.Complete(true);
     }
 
-    private void OnEnd()
+    /// <summary>Takes the waiting read, if any, to wake it outside the lock; called under <see cref="_gate"/>.</summary>
+    private Waiter? TakeWaiter()
     {
-        Waiter? waiter;
-        lock (_gate)
-        {
-            _ended = true;
-            waiter = _waiter;
-            _waiter = null;
-        }
-
-        waiter?.Complete(true);
+        var waiter = _waiter;
+        _waiter = null;
+        return waiter;
     }
 
     private void Wake(Waiter waiter, bool readable)
