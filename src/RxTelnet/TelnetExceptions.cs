@@ -132,3 +132,52 @@ public class TelnetClosedException : TelnetException
     {
     }
 }
+
+/// <summary>
+/// A step of a conversation (<see cref="TelnetConversation"/>) did not get what it waited for within its timeout. The
+/// bytes it looked at stay unread, for the next step.
+/// </summary>
+public class TelnetTimeoutException : TelnetException
+{
+    /// <summary>Creates the exception with a default message.</summary>
+    public TelnetTimeoutException()
+        : base("The wait timed out.")
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What was awaited, and for how long.</param>
+    public TelnetTimeoutException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What was awaited.</param>
+    /// <param name="innerException">The cause.</param>
+    public TelnetTimeoutException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception for a step that waited <paramref name="timeout"/> for <paramref name="awaited"/>.</summary>
+    /// <param name="awaited">What the step waited for, in words (for example <c>"login: "</c>).</param>
+    /// <param name="timeout">How long it waited.</param>
+    /// <param name="unread">How many bytes were buffered and unread when it gave up.</param>
+    public TelnetTimeoutException(string awaited, TimeSpan timeout, int unread)
+        : base($"Waited {timeout.TotalSeconds:0.###} s for {awaited}; {unread} bytes arrived and stay unread.")
+    {
+        Awaited = awaited;
+        Timeout = timeout;
+        Unread = unread;
+    }
+
+    /// <summary>Gets what the step waited for, in words, when known.</summary>
+    public string? Awaited { get; }
+
+    /// <summary>Gets how long the step waited, when known.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>Gets how many bytes were buffered and unread when the step gave up (they stay for the next step).</summary>
+    public int Unread { get; }
+}

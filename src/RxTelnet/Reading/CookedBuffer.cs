@@ -189,9 +189,21 @@ internal sealed class CookedBuffer
 
     /// <summary>Copies the buffered bytes out without removing them (for tests and diagnostics).</summary>
     /// <returns>A new array with every buffered byte.</returns>
-    internal byte[] ToArray()
+    internal byte[] ToArray() => Peek(Length);
+
+    /// <summary>Copies the first <paramref name="count"/> bytes out without removing them.</summary>
+    /// <param name="count">How many bytes to copy, from 0 to <see cref="Length"/>.</param>
+    /// <returns>A new array with the bytes.</returns>
+    internal byte[] Peek(int count)
     {
-        var copy = GC.AllocateUninitializedArray<byte>(Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Length);
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var copy = GC.AllocateUninitializedArray<byte>(count);
         CopyTo(_start, copy);
         return copy;
     }

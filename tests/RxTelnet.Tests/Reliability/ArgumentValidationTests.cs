@@ -37,6 +37,16 @@ public sealed class ArgumentValidationTests : LeakCheckedTest
         ["TelnetEncoder.EncodeText(writer)"] = static () => TelnetEncoder.EncodeText("a"u8, TelnetNewline.None, null!),
         ["Charset.TrySelect(requested)"] = static () => RxTelnet.Options.Charset.TrySelect(null!, [Encoding.UTF8], out _, out _),
         ["Charset.TrySelect(supported)"] = static () => RxTelnet.Options.Charset.TrySelect(["UTF-8"], null!, out _, out _),
+        ["ExpectCase.On(pattern)"] = static () => ExpectCase.On<int>((string)null!, _ => Observable.Return(1)),
+        ["ExpectCase.On(then)"] = static () => ExpectCase.On<int>("x", null!),
+        ["ExpectCase`1.ctor(pattern)"] = static () => _ = new ExpectCase<int>(null!, _ => Observable.Return(1)),
+        ["ExpectCase`1.ctor(then)"] = static () => _ = new ExpectCase<int>(new System.Text.RegularExpressions.Regex("x"), null!),
+        ["ExpectCase`1.Continue(result)"] = static () => ExpectCase.On("x", _ => Observable.Return(1)).Continue(null!),
+        ["TelnetConversation.Expect(cases)"] = static () => ConversationInstance().Expect<int>(TimeSpan.Zero, null!),
+        ["TelnetSession.Converse(script)"] = static () => ((TelnetSession)Instance(typeof(TelnetSession))).Converse<int>(null!),
+        ["TelnetObservable.Converse(source)"] = static () => ((IObservable<byte[]>)null!).Converse(_ => Observable.Return(1), new TestScheduler()),
+        ["TelnetObservable.Converse(script)"] = static () => Observable.Never<byte[]>().Converse<int>(null!, new TestScheduler()),
+        ["TelnetObservable.Converse(scheduler)"] = static () => Observable.Never<byte[]>().Converse(_ => Observable.Return(1), null!),
     };
 
     private static readonly Lazy<X509Certificate2> Certificate = new(static () =>
@@ -179,12 +189,31 @@ public sealed class ArgumentValidationTests : LeakCheckedTest
             return new RxTelnet.Compat.Telnet(new ObservableTransport(Observable.Never<byte[]>()), new TestScheduler());
         }
 
+        if (type == typeof(TelnetConversation))
+        {
+            return ConversationInstance();
+        }
+
         if (type == typeof(RxTelnet.Negotiation.TelnetOptionPolicy))
         {
             return RxTelnet.Negotiation.TelnetOptionPolicy.RefuseAll;
         }
 
         throw new AssertionException($"No instance of {type.Name} to call its methods on: add one to {nameof(Instance)}.");
+    }
+
+    private static TelnetConversation ConversationInstance()
+    {
+        TelnetConversation? conversation = null;
+        Observable.Never<byte[]>().Converse(
+            c =>
+            {
+                conversation = c;
+                return Observable.Never<int>();
+            },
+            new TestScheduler(),
+            (_, _) => Task.CompletedTask).Subscribe();
+        return conversation!;
     }
 
     private static object? Dummy(ParameterInfo parameter)
