@@ -9,7 +9,8 @@ using RxTelnet.Session;
 using RxTelnet.Transport;
 
 /// <summary>
-/// A small embedded Telnet server for the demo: asks for a few options, shows a login dialogue and
+/// A small embedded Telnet server for the demo: asks for a few options, shows a login dialogue (the password
+/// <c>wrong</c> is refused, any other accepted) and
 /// answers a handful of device-like commands. Built on <see cref="TelnetListener"/>, the library's server side.
 /// </summary>
 public sealed class DemoServer : IDisposable
@@ -60,7 +61,13 @@ public sealed class DemoServer : IDisposable
                 await session.WriteTextAsync("\nRxTelnet demo device\n\nlogin: ", newline: TelnetNewline.NvtCrLf);
                 var user = await ReadLineAsync(session);
                 await session.WriteTextAsync("Password: ");
-                _ = await ReadLineAsync(session);
+                if (await ReadLineAsync(session) == "wrong")
+                {
+                    // Any other password is accepted; this one shows what a refused login looks like.
+                    await session.WriteTextAsync("\nAccess denied\n");
+                    return;
+                }
+
                 await session.WriteTextAsync($"\nWelcome, {user}.\n$ ");
                 while (true)
                 {

@@ -1,7 +1,10 @@
 // The RxTelnet demo: an embedded loopback server, a client that upgrades the connection with START-TLS,
-// logs in with Expect, and prints the negotiation and data it sees as they happen. No setup, no network.
+// logs in with one conversation (Converse), and prints the negotiation and data it sees as they happen. No setup, no network.
+using System.Reactive;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using System.Text;
-using System.Text.RegularExpressions;
+using RxTelnet;
 using RxTelnet.Samples.Demo;
 using RxTelnet.Session;
 using RxTelnet.Transport;
@@ -31,28 +34,39 @@ var secured = await session.StartTlsAsync();
 Console.WriteLine(secured ? "  [tls] upgraded with START-TLS: encrypted from here on" : "  [tls] the server refused START-TLS");
 
 var timeout = TimeSpan.FromSeconds(10);
-await Step(new Regex("login: "), "demo");
-await Step(new Regex("Password: "), "secret");
-await Step(new Regex(@"\$ $"), "show version");
-await Step(new Regex(@"\$ $"), "show interfaces");
-await Step(new Regex(@"\$ $"), "exit");
-var rest = await session.ReadAllAsync();
-Print(rest);
+
+// The whole dialogue as one observable: each step reads exactly what the step before it left unread, and
+// the sends are steps too. A refused login takes the "denied" branch instead of timing out.
+await session.Converse(c =>
+        from login in c.ReadUntil("login: ", timeout)
+        from _ in Say(c, login, "demo")
+        from password in c.ReadUntil("Password: ", timeout)
+        from __ in Say(c, password, "secret")
+        from prompt in c.Expect(
+            timeout,
+            ExpectCase.On(@"\$ $", r => Observable.Return(r.Data)),
+            ExpectCase.On("denied", r => Observable.Throw<byte[]>(new InvalidOperationException("the demo server refused the login"))))
+        from version in Command(c, prompt, "show version")
+        from interfaces in Command(c, version, "show interfaces")
+        from ___ in Say(c, interfaces, "exit")
+        from rest in c.ReadToEnd(timeout)
+        select rest)
+    .Do(Print)
+    .ToTask();
 Console.WriteLine("  [eof] connection closed by the server");
 return 0;
 
-async Task Step(Regex prompt, string reply)
+// Shows what the step read, then sends a line: one step of the conversation.
+static IObservable<Unit> Say(TelnetConversation c, byte[] shown, string reply)
 {
-    var result = await session.ExpectAsync([prompt], timeout);
-    if (result.Index < 0)
-    {
-        throw new TimeoutException($"no prompt matching {prompt} within {timeout}");
-    }
-
-    Print(result.Data);
+    Print(shown);
     Console.WriteLine($"  -> {reply}");
-    await session.WriteTextAsync(reply + "\n");
+    return c.Send(reply + "\r\n");
 }
+
+// Sends a command and reads its output up to the next prompt.
+IObservable<byte[]> Command(TelnetConversation c, byte[] shown, string command) =>
+    Say(c, shown, command).SelectMany(_ => c.ReadUntil("$ ", timeout));
 
 static void Print(byte[] data)
 {

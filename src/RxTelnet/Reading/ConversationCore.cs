@@ -67,6 +67,12 @@ internal sealed class ConversationCore : IObserver<ReadOnlyMemory<byte>>, IDispo
     /// <summary>Gets the lock every step evaluates under.</summary>
     internal object Gate => _gate;
 
+    /// <summary>
+    /// Gets or sets what asks a pull source for more input; called under the lock whenever the reading step waits
+    /// for more. Null for a push source (an observable), which delivers on its own.
+    /// </summary>
+    internal Action? Demand { get; set; }
+
     public void OnNext(ReadOnlyMemory<byte> value)
     {
         if (value.IsEmpty)
@@ -202,6 +208,36 @@ internal sealed class ConversationCore : IObserver<ReadOnlyMemory<byte>>, IDispo
             _waiting.RemoveAt(0);
             _current = next;
             next.Evaluate(Ended ? StepTrigger.End : StepTrigger.Start);
+        }
+    }
+
+    /// <summary>Asks a pull source for more when <paramref name="step"/> reads and waits. Called under the lock.</summary>
+    /// <param name="step">The step that was just evaluated.</param>
+    public void RequestMore(ConversationStep step)
+    {
+        if (Demand is { } demand && !Ended && !_disposed && ReferenceEquals(_current, step))
+        {
+            demand();
+        }
+    }
+
+    /// <summary>Asks a pull source for more if the reading step waits. Called under the lock.</summary>
+    public void RequestMoreForReader()
+    {
+        if (_current is { IsDone: false } reader)
+        {
+            RequestMore(reader);
+        }
+    }
+
+    /// <summary>Ends the conversation and takes what no step has read, to hand it back to where it came from.</summary>
+    /// <returns>The unread bytes, oldest first.</returns>
+    public byte[] TakeUnreadAndClose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            return Buffer.TakeAll();
         }
     }
 

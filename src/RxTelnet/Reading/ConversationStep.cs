@@ -48,6 +48,11 @@ internal abstract class ConversationStep : IDisposable
             // A limit, a regex match timeout or a decoder error: the bytes stay unread.
             Fail(e);
         }
+
+        if (!IsDone)
+        {
+            Core.RequestMore(this);
+        }
     }
 
     /// <summary>Fails a step that could not become the reader.</summary>

@@ -127,6 +127,36 @@ internal sealed class CookedBuffer
         return count;
     }
 
+    /// <summary>
+    /// Puts bytes back in front of the buffered ones, as if they had never been taken; the limit does not apply (they
+    /// were in the buffer before).
+    /// </summary>
+    /// <param name="data">The bytes, taken from this buffer earlier; owned by the buffer from now on.</param>
+    internal void Prepend(byte[] data)
+    {
+        if (data.Length == 0)
+        {
+            return;
+        }
+
+        if (_count == _segments.Length)
+        {
+            var segments = new Segment[_segments.Length * 2];
+            for (var i = 0; i < _count; i++)
+            {
+                segments[i] = SegmentAt(i);
+            }
+
+            _segments = segments;
+            _head = 0;
+        }
+
+        _head = (_head - 1) & (_segments.Length - 1);
+        _segments[_head] = new Segment(data, _start);
+        _start -= data.Length;
+        _count++;
+    }
+
     /// <summary>Creates the overflow error this buffer reports.</summary>
     /// <returns>A <see cref="TelnetBufferLimitExceededException"/> naming the limit.</returns>
     internal TelnetBufferLimitExceededException LimitExceeded() => new(_limitName, MaxLength);

@@ -1,8 +1,6 @@
 namespace RxTelnet;
 
 using System.Reactive.Concurrency;
-using System.Reactive.Disposables;
-using System.Reactive.Linq;
 using System.Text;
 using RxTelnet.Reading;
 
@@ -55,27 +53,7 @@ public static partial class TelnetObservable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(scheduler);
-        var textEncoding = encoding ?? Encoding.UTF8;
-        return Observable.Create<T>(observer =>
-        {
-            var core = new ConversationCore(scheduler, DefaultMaxBufferLength, ExpectMatcher.DefaultMaxMatchLength);
-            IObservable<T> body;
-            try
-            {
-                body = script(new TelnetConversation(core, send, textEncoding))
-                    ?? throw new InvalidOperationException("The conversation's script returned null instead of an observable.");
-            }
-            catch (Exception e)
-            {
-                observer.OnError(e);
-                return Disposable.Empty;
-            }
-
-            // The script's steps subscribe first, so a cold source's first chunks meet a waiting step or the buffer.
-            var output = body.SubscribeSafe(observer);
-            var input = source.SubscribeSafe(core);
-            return StableCompositeDisposable.Create(output, input, core);
-        });
+        return ConversationRunner.Create(core => source.SubscribeSafe(core), script, scheduler, send, encoding ?? Encoding.UTF8);
     }
 
     /// <summary>Runs a conversation over chunks of bytes.</summary>

@@ -220,4 +220,24 @@ public sealed class CookedBufferTests
 
         return array;
     }
+
+    [Test]
+    public void Prepend_PutsBytesBackInFront_ThroughAGrowingRing_AndPastTheLimit()
+    {
+        var buffer = new CookedBuffer(8);
+        buffer.Append("abcdefgh"u8);
+        var taken = buffer.Take(5);
+        for (var i = 0; i < 5; i++)
+        {
+            buffer.AppendOwned(new byte[] { (byte)('0' + i) }, bounded: false);
+        }
+
+        buffer.Prepend(taken);
+        buffer.Prepend([]);
+
+        Assert.That(System.Text.Encoding.Latin1.GetString(buffer.TakeAll()), Is.EqualTo("abcdefgh01234"));
+        Assert.That(buffer.Length, Is.Zero);
+        buffer.Append("xy"u8);
+        Assert.That(buffer.IndexOf("y"u8, 0, out _), Is.EqualTo(1), "positions stay consistent after a prepend");
+    }
 }

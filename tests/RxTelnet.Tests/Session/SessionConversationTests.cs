@@ -1,6 +1,7 @@
 namespace RxTelnet.Tests.Session;
 
 using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using System.Text;
 using Microsoft.Reactive.Testing;
 using RxTelnet.Session;
@@ -85,5 +86,45 @@ public sealed class SessionConversationTests
         scheduler.AdvanceBy(10);
 
         Assert.That(messages, Is.EqualTo(new[] { nameof(TelnetEofException) }));
+    }
+
+    [Test]
+    public async Task BytesTheConversationTookAndDidNotRead_GoBackToTheSessionsQueue()
+    {
+        var scheduler = new TestScheduler();
+        var (client, server) = InMemoryTransport.CreatePair(scheduler);
+        using var session = new TelnetSession(client, new TelnetSessionOptions { Scheduler = scheduler }).Start();
+        await server.SendAsync("one$ two$ three"u8.ToArray());
+        scheduler.AdvanceBy(1);
+
+        var first = await session.Converse(c => c.ReadUntil("$ ")).ToTask();
+        Assert.That(Encoding.Latin1.GetString(first), Is.EqualTo("one$ "));
+        Assert.That(Encoding.Latin1.GetString(session.ReadBuffered()), Is.EqualTo("two$ three"), "the rest is the session's again, in order");
+    }
+
+    [Test]
+    public async Task BetweenSteps_DataStaysInTheSessionsQueue()
+    {
+        var scheduler = new TestScheduler();
+        var (client, server) = InMemoryTransport.CreatePair(scheduler);
+        using var session = new TelnetSession(client, new TelnetSessionOptions { Scheduler = scheduler }).Start();
+        await server.SendAsync("a$ "u8.ToArray());
+        scheduler.AdvanceBy(1);
+
+        var gate = new System.Reactive.Subjects.Subject<int>();
+        var results = new List<string>();
+        using var run = session.Converse(c =>
+                c.ReadUntil("$ ").Select(Encoding.Latin1.GetString)
+                    .Concat(gate.Take(1).Select(_ => "gate"))
+                    .Concat(c.ReadUntil("$ ").Select(Encoding.Latin1.GetString)))
+            .Subscribe(results.Add);
+        await server.SendAsync("b$ "u8.ToArray());
+        scheduler.AdvanceBy(1);
+
+        Assert.That(results, Is.EqualTo(new[] { "a$ " }));
+        Assert.That(session.BufferedCount, Is.EqualTo(3), "no step waits, so the conversation took nothing more");
+
+        gate.OnNext(1);
+        Assert.That(results, Is.EqualTo(new[] { "a$ ", "gate", "b$ " }));
     }
 }
