@@ -51,7 +51,7 @@ public static partial class TelnetObservable
     /// </list>
     /// <para>
     /// The bytes after the match in the same chunk are not handed on: the operator unsubscribes once it has its answer.
-    /// telnetlib keeps them in its cooked queue; for lossless sequential reads use <c>TelnetSession</c>'s reads, and for a
+    /// telnetlib keeps them in its cooked queue; for lossless sequential reads use <see cref="Converse{T}(IObservable{ReadOnlyMemory{byte}}, Func{TelnetConversation, IObservable{T}}, IScheduler, Func{ReadOnlyMemory{byte}, CancellationToken, Task}?, System.Text.Encoding?)"/> (or <c>TelnetSession</c>'s reads), and for a
     /// continuous stream of matches use <see cref="Matches(IObservable{ReadOnlyMemory{byte}}, IReadOnlyList{Regex}, int)"/>.
     /// </para>
     /// </remarks>

@@ -40,7 +40,7 @@ public static partial class TelnetObservable
     /// <para>
     /// A pure operator cannot hand the bytes that follow the match in the same chunk to anyone: it unsubscribes
     /// once it has its answer, and they are gone. telnetlib keeps them in its cooked queue for the next read. For
-    /// lossless sequential reads use <c>TelnetSession</c>'s reads, which keep that queue, or
+    /// lossless sequential reads over any stream use <see cref="Converse{T}(IObservable{ReadOnlyMemory{byte}}, Func{TelnetConversation, IObservable{T}}, IScheduler, Func{ReadOnlyMemory{byte}, CancellationToken, Task}?, System.Text.Encoding?)"/>, whose steps keep that queue; or
     /// <see cref="SplitAfter(IObservable{ReadOnlyMemory{byte}}, ReadOnlyMemory{byte})"/> to cut a stream into segments.
     /// </para>
     /// </remarks>
