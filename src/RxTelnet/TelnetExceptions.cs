@@ -181,3 +181,43 @@ public class TelnetTimeoutException : TelnetException
     /// <summary>Gets how many bytes were buffered and unread when the step gave up (they stay for the next step).</summary>
     public int Unread { get; }
 }
+
+/// <summary>
+/// A subnegotiation was to be sent for an option that is not agreed on either side: the negotiation refused it, was
+/// never started, or did not settle in time.
+/// </summary>
+public class TelnetOptionNotAgreedException : TelnetException
+{
+    /// <summary>Creates the exception with a default message.</summary>
+    public TelnetOptionNotAgreedException()
+        : base("The option is not agreed on either side.")
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    public TelnetOptionNotAgreedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public TelnetOptionNotAgreedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception for an option.</summary>
+    /// <param name="option">The option (a byte; <see cref="Protocol.TelnetOption"/> names the known ones).</param>
+    /// <param name="why">Why it is not agreed, in words.</param>
+    public TelnetOptionNotAgreedException(Protocol.TelnetOption option, string why)
+        : base($"Option {(byte)option} ({option}) is not agreed on either side: {why}. Nothing was sent.")
+    {
+        Option = option;
+    }
+
+    /// <summary>Gets the option, when known.</summary>
+    public Protocol.TelnetOption? Option { get; }
+}

@@ -21,8 +21,8 @@ public sealed class SessionFactoryTests
 
         using var naws = server.RequestRemote(TelnetOption.Naws, true).Subscribe();
         using var ttype = server.RequestRemote(TelnetOption.TerminalType, true).Subscribe();
+        // The server asks for the terminal type by itself once TTYPE is agreed, and again until a name repeats.
         scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10).Ticks);
-        _ = server.SendSubnegotiationAsync(TelnetOption.TerminalType, new byte[] { 1 });
         scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10).Ticks);
         terminal.WindowSize = new WindowSize(120, 40);
         scheduler.AdvanceBy(SessionFactory.WindowPollInterval.Ticks);
@@ -33,6 +33,7 @@ public sealed class SessionFactoryTests
             "WILL 31 (Naws)",
             "SB 31 (Naws) [00 50 00 18]",
             "WILL 24 (TerminalType)",
+            "SB 24 (TerminalType) [00 58 54 45 52 4D 2D 32 35 36 43 4F 4C 4F 52]",
             "SB 24 (TerminalType) [00 58 54 45 52 4D 2D 32 35 36 43 4F 4C 4F 52]",
             "SB 31 (Naws) [00 78 00 28]",
         }));

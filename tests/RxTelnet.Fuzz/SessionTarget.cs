@@ -801,7 +801,11 @@ internal sealed class SessionRun
     {
         var option = (TelnetOption)Option();
         var payload = RawBytes(Next() % 16);
-        Write("SendSubnegotiationAsync", TelnetEncoder.Subnegotiation(option, payload), t => _session.SendSubnegotiationAsync(option, payload, t));
+
+        // Sent in order when the option is agreed; otherwise refused, or held until the negotiation settles, and then
+        // sent after whatever was written meanwhile.
+        var agreed = _session.IsLocalEnabled(option) || _session.IsRemoteEnabled(option);
+        Write("SendSubnegotiationAsync", TelnetEncoder.Subnegotiation(option, payload), t => _session.SendSubnegotiationAsync(option, payload, t), ordered: agreed);
     }
 
     private void SendCommand()
@@ -810,12 +814,12 @@ internal sealed class SessionRun
         Write("SendCommandAsync", TelnetEncoder.Command(verb), t => _session.SendCommandAsync(verb, t));
     }
 
-    private void Write(string kind, byte[] wire, Func<CancellationToken, Task> start)
+    private void Write(string kind, byte[] wire, Func<CancellationToken, Task> start, bool ordered = true)
     {
         var cts = (Next() & 3) == 0 ? _cts : null;
         try
         {
-            _writes.Add(new WriteRecord(kind, wire, start(cts?.Token ?? default), cts));
+            _writes.Add(new WriteRecord(kind, wire, start(cts?.Token ?? default), cts, ordered));
         }
         catch (Exception ex)
         {
@@ -1209,7 +1213,8 @@ internal sealed class SessionRun
     /// <summary>Every completed write went to the transport whole and in order; the rest is the session's own negotiation, bounded by the requests.</summary>
     private void CheckWrites()
     {
-        var expected = _writes.Where(static w => w.Task.IsCompletedSuccessfully).ToList();
+        var expected = _writes.Where(static w => w.Task.IsCompletedSuccessfully && w.Ordered).ToList();
+        var held = _writes.Where(static w => w.Task.IsCompletedSuccessfully && !w.Ordered).ToList();
         var next = 0;
         var wonts = new int[256];
         var donts = new int[256];
@@ -1218,6 +1223,12 @@ internal sealed class SessionRun
             if (next < expected.Count && chunk.AsSpan().SequenceEqual(expected[next].Wire))
             {
                 next++;
+                continue;
+            }
+
+            if (held.FindIndex(w => chunk.AsSpan().SequenceEqual(w.Wire)) is var h and >= 0)
+            {
+                held.RemoveAt(h);
                 continue;
             }
 
@@ -1248,6 +1259,11 @@ internal sealed class SessionRun
                     Fail($"the session sent something of its own that is neither a negotiation, nor a NOP, nor an answer for an option we asked for: {e} in {Convert.ToHexString(chunk)}");
                 }
             }
+        }
+
+        if (held.Count > 0)
+        {
+            Fail($"{held[0].Kind} was held until its option was agreed and completed, but its bytes {Convert.ToHexString(held[0].Wire)} never reached the transport");
         }
 
         if (next != expected.Count)
@@ -1419,5 +1435,5 @@ internal sealed class SessionRun
         public int Values { get; set; }
     }
 
-    private sealed record WriteRecord(string Kind, byte[] Wire, Task Task, CancellationTokenSource? Cts);
+    private sealed record WriteRecord(string Kind, byte[] Wire, Task Task, CancellationTokenSource? Cts, bool Ordered);
 }

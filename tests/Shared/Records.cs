@@ -60,6 +60,9 @@ internal sealed class RecordLog(int expectedRecords)
                 case TelnetEventKind.Command when e.Command.IsSubnegotiation && e.Command.Option == Records.Option:
                     _subnegotiations.Add(e.Command.Payload.ToArray());
                     break;
+                case TelnetEventKind.Command when e.Command.IsNegotiation && e.Command.Option == Records.Option:
+                    // The agreement that lets the writer send subnegotiations at all.
+                    break;
                 default:
                     _problems.Add(e.ToString());
                     break;

@@ -215,6 +215,7 @@ public sealed class TelnetListener : IDisposable
     private void Serve(ITelnetTransport transport)
     {
         var session = new TelnetSession(transport, _options);
+        session.MarkListenerSession();
         // The place is held until the connection is closed both ways: a peer that half-closes keeps its socket, and
         // so its place, until the server closes the session.
         _ = session.ConnectionEnded.ContinueWith(

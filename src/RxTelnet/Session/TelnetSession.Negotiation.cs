@@ -191,6 +191,7 @@ public sealed partial class TelnetSession
 
     private void StopOptionHandlers()
     {
+        StopRemoteValues();
         _windowSizeSubscription?.Dispose();
         _optionStates?.OnCompleted();
         _optionChanges?.OnCompleted();
@@ -234,6 +235,9 @@ public sealed partial class TelnetSession
             {
                 EndStep();
             }
+
+            // After the step's replies, so a held subnegotiation follows the agreement on the wire.
+            SettleHeld();
         }
 
         Publish(outcome);
@@ -288,6 +292,8 @@ public sealed partial class TelnetSession
                 {
                     EndStep();
                 }
+
+                SettleHeld();
             }
 
             if (outcome.After is OptionQState.Yes or OptionQState.No)
@@ -324,6 +330,11 @@ public sealed partial class TelnetSession
             states[i] = _negotiator!.GetState((TelnetOption)i);
         }
 
+        if (change is { Side: OptionSide.Remote, Enabled: true })
+        {
+            OnRemoteOptionEnabled(change.Option);
+        }
+
         _optionStates!.OnNext(new TelnetOptionStates(states));
         _optionChanges!.OnNext(change);
         OnStartTlsChanged(change);
@@ -334,6 +345,11 @@ public sealed partial class TelnetSession
         var payload = command.Payload.Span;
         lock (_negotiationGate)
         {
+            if (OnRemoteSubnegotiation(command))
+            {
+                return;
+            }
+
             switch (command.Option)
             {
                 case TelnetOption.TerminalType when _negotiator!.IsLocalEnabled(TelnetOption.TerminalType) && TerminalType.IsSend(payload):

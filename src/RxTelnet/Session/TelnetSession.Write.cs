@@ -85,14 +85,26 @@ public sealed partial class TelnetSession
     public Task SendNegotiationAsync(TelnetVerb verb, TelnetOption option, CancellationToken cancellationToken = default) =>
         Enqueue(TelnetEncoder.Negotiation(verb, option), cancellationToken);
 
-    /// <summary>Sends <c>IAC SB option payload IAC SE</c>, doubling IAC in the payload.</summary>
+    /// <summary>
+    /// Sends <c>IAC SB option payload IAC SE</c>, doubling IAC in the payload, once the option is agreed on either side
+    /// (RFC 855: no subnegotiation before agreement).
+    /// </summary>
     /// <param name="option">The option.</param>
     /// <param name="payload">The payload, unescaped.</param>
-    /// <param name="cancellationToken">Cancels the write if it has not started yet.</param>
+    /// <param name="cancellationToken">Cancels the write if it has not started yet, or stops holding it.</param>
     /// <returns>A task that completes when the bytes were handed to the transport.</returns>
-    /// <exception cref="TelnetClosedException">The session is closed.</exception>
+    /// <exception cref="TelnetClosedException">The session is closed, or closes while the send is held.</exception>
+    /// <exception cref="TelnetOptionNotAgreedException">
+    /// The option is off on both sides and no request for it is pending; or it was being negotiated (the send is
+    /// held until then) and the peer refused it, or did not answer within <see cref="TelnetSessionOptions.NegotiationTimeout"/>.
+    /// </exception>
+    /// <remarks>
+    /// A send made while the option is being negotiated (for example right after <c>RequestLocal(TelnetOption.Gmcp, true)</c>)
+    /// goes out right after the peer's agreement, in the order such sends were made. Use
+    /// <see cref="WriteRawAsync(ReadOnlyMemory{byte}, CancellationToken)"/> to send a subnegotiation regardless.
+    /// </remarks>
     public Task SendSubnegotiationAsync(TelnetOption option, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
-        Enqueue(TelnetEncoder.Subnegotiation(option, payload.Span), cancellationToken);
+        SendWhenAgreed(option, TelnetEncoder.Subnegotiation(option, payload.Span), cancellationToken);
 
     /// <summary>Queues wire bytes; the first caller drains inline, so a transport that completes synchronously sends on the caller's stack.</summary>
     private Task Enqueue(byte[] wire, CancellationToken cancellationToken) => Enqueue(wire, holdAfter: false, cancellationToken);
@@ -100,7 +112,7 @@ public sealed partial class TelnetSession
     private Task Enqueue(byte[] wire, bool holdAfter, CancellationToken cancellationToken) =>
         Enqueue(wire, holdAfter, isReply: false, cancellationToken);
 
-    private Task Enqueue(byte[] wire, bool holdAfter, bool isReply, CancellationToken cancellationToken)
+    private Task Enqueue(byte[] wire, bool holdAfter, bool isReply, CancellationToken cancellationToken, TaskCompletionSource? completion = null)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -145,7 +157,7 @@ public sealed partial class TelnetSession
             }
             else
             {
-                item = new WriteItem(wire, cancellationToken) { HoldAfter = holdAfter, IsReply = isReply, ReplyKey = replyKey };
+                item = new WriteItem(wire, cancellationToken, completion) { HoldAfter = holdAfter, IsReply = isReply, ReplyKey = replyKey };
                 _pendingSendBytes += wire.Length;
                 _writes.Enqueue(item);
                 if (replyKey >= 0)
@@ -353,7 +365,7 @@ public sealed partial class TelnetSession
         }
     }
 
-    private sealed class WriteItem(byte[] wire, CancellationToken cancellationToken)
+    private sealed class WriteItem(byte[] wire, CancellationToken cancellationToken, TaskCompletionSource? completion = null)
     {
         /// <summary>Gets or sets the bytes; a queued reply's are replaced by a later reply for the same option and direction.</summary>
         public byte[] Wire { get; set; } = wire;
@@ -368,7 +380,8 @@ public sealed partial class TelnetSession
         /// <summary>Gets whether this is the session's own negotiation reply (dropped if held at a START-TLS switch).</summary>
         public bool IsReply { get; init; }
 
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Gets what completes when the bytes are sent: the caller's own (a held subnegotiation's), or a new one.</summary>
+        public TaskCompletionSource Completion { get; } = completion ?? new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Task => Completion.Task;
     }

@@ -322,6 +322,11 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
             Negotiate(command);
         }
 
+        if (command.Verb == TelnetVerb.AreYouThere && !_options.TelnetlibRefusals)
+        {
+            OnAreYouThere();
+        }
+
         _commands.OnNext(command);
     }
 

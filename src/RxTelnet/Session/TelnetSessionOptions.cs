@@ -186,6 +186,13 @@ public sealed record class TelnetSessionOptions
     /// </summary>
     public IReadOnlyList<NewEnvironVariable>? Environment { get; init; }
 
+    /// <summary>
+    /// Gets what the session answers to the peer's <c>IAC AYT</c> (Are You There, RFC 854): null, the default, answers
+    /// <c>"\r\n[Yes]\r\n"</c> on a <see cref="TelnetListener"/>'s sessions, as BSD-derived telnetd does, and nothing on a
+    /// client's; an empty string never answers. Sent as is (text in ASCII), after the data written before.
+    /// </summary>
+    public string? AreYouThereReply { get; init; }
+
     /// <summary>Gets the encodings the session accepts when the peer requests a CHARSET (RFC 2066), in order of preference.</summary>
     public IReadOnlyList<Encoding>? Charsets { get; init; }
 

@@ -1,6 +1,8 @@
 namespace RxTelnet.IntegrationTests.Reliability;
 
 using System.Net;
+using System.Reactive.Threading.Tasks;
+using RxTelnet.Negotiation;
 using RxTelnet.Session;
 using RxTelnet.Tests;
 
@@ -15,7 +17,9 @@ public sealed class StressTests : LeakCheckedTest
         const int writers = 8;
         const int perWriter = 250;
         var log = new RecordLog(writers * perWriter);
-        using var listener = TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        using var listener = TelnetListener.Start(
+            new IPEndPoint(IPAddress.Loopback, 0),
+            new TelnetSessionOptions { Policy = TelnetOptionPolicy.RefuseAll.AllowRemote(Records.Option) });
         var serverSession = new TaskCompletionSource<TelnetSession>(TaskCreationOptions.RunContinuationsAsynchronously);
         listener.Sessions.Subscribe(s =>
         {
@@ -24,6 +28,7 @@ public sealed class StressTests : LeakCheckedTest
         });
         await using var client = await TelnetClient.ConnectAsync("127.0.0.1", listener.LocalEndPoint.Port, connectTimeout: Deadline);
         await using var server = await serverSession.Task.WaitAsync(Deadline);
+        Assert.That(await client.RequestLocal(Records.Option, true).ToTask().WaitAsync(Deadline), Is.True, "subnegotiations need the option agreed");
 
         var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {

@@ -1,6 +1,8 @@
 namespace RxTelnet.Tests.Reliability;
 
 using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using RxTelnet.Negotiation;
 using Microsoft.Reactive.Testing;
 using RxTelnet.Protocol;
 using RxTelnet.Session;
@@ -23,10 +25,11 @@ public sealed class ConcurrencyTests : LeakCheckedTest
         const int perWriter = 400;
         var (a, b) = InMemoryTransport.CreatePair();
         using var sender = new TelnetSession(a).Start();
-        using var receiver = new TelnetSession(b);
+        using var receiver = new TelnetSession(b, new TelnetSessionOptions { Policy = TelnetOptionPolicy.RefuseAll.AllowRemote(Records.Option) });
         var log = new RecordLog(writers * perWriter);
         receiver.Events.Subscribe(log.OnEvent);
         receiver.Start();
+        Assert.That(await sender.RequestLocal(Records.Option, true).ToTask().WaitAsync(Deadline), Is.True, "subnegotiations need the option agreed");
 
         var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {

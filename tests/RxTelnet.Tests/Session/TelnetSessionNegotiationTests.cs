@@ -61,8 +61,11 @@ public sealed class TelnetSessionNegotiationTests : ReactiveTest
         server.RequestLocal(TelnetOption.SuppressGoAhead, true).Subscribe(results.Add);
         server.RequestRemote(TelnetOption.Naws, true).Subscribe(results.Add);
         server.RequestRemote(TelnetOption.TerminalType, true).Subscribe(results.Add);
+        var terminalTypes = new List<string>();
+        server.RemoteTerminalTypes.Subscribe(list => terminalTypes.Add(string.Join(",", list)));
+        var windowSizes = new List<WindowSize>();
+        server.RemoteWindowSizes.Subscribe(windowSizes.Add);
         scheduler.AdvanceBy(10);
-        _ = server.SendSubnegotiationAsync(TelnetOption.TerminalType, TerminalType.EncodeSend());
         scheduler.AdvanceBy(10);
         sizes.OnNext(new WindowSize(132, 43));
         scheduler.AdvanceBy(10);
@@ -73,13 +76,17 @@ public sealed class TelnetSessionNegotiationTests : ReactiveTest
         Assert.That(server.IsLocalEnabled(TelnetOption.Echo) && server.IsRemoteEnabled(TelnetOption.Naws), Is.True);
         Assert.That(serverSent, Is.EqualTo(new[]
         {
-            "WILL 1 (Echo)", "WILL 3 (SuppressGoAhead)", "DO 31 (Naws)", "DO 24 (TerminalType)", "SB 24 (TerminalType) [01]",
-        }), "the server sends each request once");
+            "WILL 1 (Echo)", "WILL 3 (SuppressGoAhead)", "DO 31 (Naws)", "DO 24 (TerminalType)",
+            "SB 24 (TerminalType) [01]", "SB 24 (TerminalType) [01]", "SB 24 (TerminalType) [01]",
+        }), "the server sends each request once, and asks for terminal types until a name repeats");
+        Assert.That(terminalTypes, Is.EqualTo(new[] { "XTERM-256COLOR", "XTERM-256COLOR,VT100" }), "the server sees the client's list as it grows");
+        Assert.That(windowSizes, Is.EqualTo(new[] { new WindowSize(80, 24), new WindowSize(132, 43) }), "and its window size as it changes");
         Assert.That(clientSent, Is.EqualTo(new[]
         {
             "DO 1 (Echo)", "DO 3 (SuppressGoAhead)", "WILL 31 (Naws)", "SB 31 (Naws) [00 50 00 18]", "WILL 24 (TerminalType)",
-            "SB 24 (TerminalType) [00 58 54 45 52 4D 2D 32 35 36 43 4F 4C 4F 52]", "SB 31 (Naws) [00 84 00 2B]",
-        }), "the client answers each request once, sends its size on agreement and on change, and its first terminal type");
+            "SB 24 (TerminalType) [00 58 54 45 52 4D 2D 32 35 36 43 4F 4C 4F 52]", "SB 24 (TerminalType) [00 56 54 31 30 30]",
+            "SB 24 (TerminalType) [00 56 54 31 30 30]", "SB 31 (Naws) [00 84 00 2B]",
+        }), "the client answers each request once, sends its size on agreement and on change, and its terminal types in turn, the last one twice");
     }
 
     [Test]
