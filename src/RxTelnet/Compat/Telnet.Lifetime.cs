@@ -38,6 +38,7 @@ public sealed partial class Telnet
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is outside 0..65535 or <paramref name="timeout"/> is negative.</exception>
     /// <exception cref="TimeoutException">The connect took longer than <paramref name="timeout"/>.</exception>
     /// <exception cref="SocketException">The connection was refused or the host is unknown.</exception>
+    /// <exception cref="TelnetClosedException"><see cref="Close"/> was called while connecting; the new connection was closed.</exception>
     public Task OpenAsync(string host, int port = TelnetPort, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         // Bad arguments throw here, at the call, not on the returned task.
@@ -74,6 +75,7 @@ public sealed partial class Telnet
 
             // telnetlib's open: eof, host, port and timeout are set before the connect; the queues are kept.
             _opening = true;
+            _closedWhileOpening = false;
             previous = _sock;
             _sock = null;
             _socket = null;
@@ -109,16 +111,6 @@ public sealed partial class Telnet
                 socket.ReceiveTimeout = ms;
             }
 
-            lock (_gate)
-            {
-                if (_disposed)
-                {
-                    // Disposed while connecting: the new connection has no owner.
-                    transport.Dispose();
-                    throw new ObjectDisposedException(nameof(Telnet), "The Telnet instance was disposed while it was connecting.");
-                }
-            }
-
             Attach(transport);
         }
         finally
@@ -146,6 +138,7 @@ public sealed partial class Telnet
             sock = _sock;
             _sock = null;
             _socket = null;
+            _closedWhileOpening = _opening;
             _eof = true;
             _iacseqLength = 0;
             _sb = 0;

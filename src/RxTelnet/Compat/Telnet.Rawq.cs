@@ -1,6 +1,7 @@
 namespace RxTelnet.Compat;
 
 using System.Globalization;
+using System.Reactive.Concurrency;
 
 /// <content>telnetlib's queues and its raw-queue machinery: <c>fill_rawq</c>, <c>process_rawq</c>, <c>rawq_getchar</c>, <c>sock_avail</c>.</content>
 public sealed partial class Telnet
@@ -28,7 +29,7 @@ public sealed partial class Telnet
     /// <exception cref="TimeoutException">Nothing arrived within <see cref="Timeout"/> (telnetlib's socket timeout).</exception>
     /// <exception cref="TelnetException">The connection failed (reset); <see cref="Exception.InnerException"/> says how.</exception>
     /// <exception cref="InvalidOperationException">Another read is running.</exception>
-    public void FillRawq() => FillRawqAsync().GetAwaiter().GetResult();
+    public void FillRawq() => Blocking(async () => { await FillRawqAsync().ConfigureAwait(false); return true; });
 
     /// <summary>Fills the raw queue from one <c>recv</c>; see <see cref="FillRawq"/>.</summary>
     /// <param name="cancellationToken">Abandons the wait for data; nothing is lost.</param>
@@ -324,19 +325,69 @@ public sealed partial class Telnet
     }
 
     /// <remarks>
-    /// The read's continuations run where the connection wakes it (see <see cref="TelnetSocket"/>), so with a
-    /// <c>TestScheduler</c> the returned task completes at the exact virtual time telnetlib would return.
+    /// The read's own continuations run where the connection wakes it (see <see cref="TelnetSocket"/>), so with a
+    /// virtual-time scheduler the returned task completes at the exact virtual time telnetlib would return. With a
+    /// real-time scheduler, a read that had to wait hands its result to an awaiting caller on the thread pool: the
+    /// caller's code after <c>await</c> never runs on the transport's receive thread, where a blocking call would stop
+    /// the connection. The blocking methods (<see cref="ReadUntil"/> and the rest) wait on their own thread and skip
+    /// that hop.
     /// </remarks>
     private async Task<T> RunReadAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
+        // Read on the caller's thread, before the first await: the blocking wrappers mark their call.
+        var handOff = !t_blockingCall && !IsVirtualTime(_options.Scheduler);
         EnterRead();
         try
         {
-            return await read(cancellationToken).ConfigureAwait(false);
+            var pending = read(cancellationToken);
+            if (handOff && !pending.IsCompleted)
+            {
+                // Resumed where the read ended (the delivering thread); move to the pool before the caller resumes.
+                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+            }
+
+            return await pending.ConfigureAwait(false);
         }
         finally
         {
             ExitRead();
         }
+    }
+
+    // Set while a blocking facade method starts its asynchronous twin on this thread.
+    [ThreadStatic]
+    private static bool t_blockingCall;
+
+    /// <summary>Runs a blocking facade method over its asynchronous twin, marked so that the read does not hop threads.</summary>
+    private static T Blocking<T>(Func<Task<T>> call)
+    {
+        var outer = t_blockingCall;
+        t_blockingCall = true;
+        Task<T> task;
+        try
+        {
+            task = call();
+        }
+        finally
+        {
+            t_blockingCall = outer;
+        }
+
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Whether a scheduler runs on virtual time (a <c>TestScheduler</c>, a <c>HistoricalScheduler</c>).</summary>
+    private static bool IsVirtualTime(IScheduler scheduler)
+    {
+        for (var type = scheduler.GetType(); type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(VirtualTimeSchedulerBase<,>))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

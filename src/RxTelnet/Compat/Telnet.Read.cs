@@ -26,7 +26,7 @@ public sealed partial class Telnet
     /// </remarks>
     /// <seealso cref="Expect(IReadOnlyList{Regex}, TimeSpan?)"/>
     public byte[] ReadUntil(byte[] expected, TimeSpan? timeout = null) =>
-        ReadUntilAsync(expected, timeout).GetAwaiter().GetResult();
+        Blocking(() => ReadUntilAsync(expected, timeout));
 
     /// <summary>Reads until <paramref name="expected"/> is seen or <paramref name="timeout"/> passes; see <see cref="ReadUntil"/>.</summary>
     /// <param name="expected">The bytes to wait for; empty returns an empty array at once.</param>
@@ -96,7 +96,7 @@ public sealed partial class Telnet
     /// <summary>Reads everything until the connection closes (telnetlib's <c>read_all</c>); blocks.</summary>
     /// <returns>Everything received and not yet read; empty when the connection closed with nothing left.</returns>
     /// <exception cref="TelnetClosedException">The instance was never connected.</exception>
-    public byte[] ReadAll() => ReadAllAsync().GetAwaiter().GetResult();
+    public byte[] ReadAll() => Blocking(() => ReadAllAsync());
 
     /// <summary>Reads everything until the connection closes; see <see cref="ReadAll"/>.</summary>
     /// <param name="cancellationToken">Abandons the read; nothing is consumed.</param>
@@ -120,7 +120,7 @@ public sealed partial class Telnet
     /// <summary>Reads at least one byte unless the connection closed (telnetlib's <c>read_some</c>); blocks while nothing has arrived.</summary>
     /// <returns>Everything queued (at least one byte); empty at end of stream.</returns>
     /// <exception cref="TelnetClosedException">The instance was never connected.</exception>
-    public byte[] ReadSome() => ReadSomeAsync().GetAwaiter().GetResult();
+    public byte[] ReadSome() => Blocking(() => ReadSomeAsync());
 
     /// <summary>Reads at least one byte unless the connection closed; see <see cref="ReadSome"/>.</summary>
     /// <param name="cancellationToken">Abandons the read; nothing is consumed.</param>
@@ -149,6 +149,12 @@ public sealed partial class Telnet
     /// <exception cref="TelnetEofException">The end of the stream was reached and nothing is left to read.</exception>
     /// <exception cref="TelnetClosedException">The instance has no connection and the end was not reached (telnetlib: <c>AttributeError</c>).</exception>
     /// <exception cref="InvalidOperationException">Another read is running.</exception>
+    /// <remarks>
+    /// It never waits for received data, but, as telnetlib's <c>sendall</c> of a refusal blocks on a full socket, it
+    /// may wait for the peer to take what we send: before each <c>recv</c>, while more than 64 KiB (or half of
+    /// <see cref="TelnetSessionOptions.MaxPendingSendBytes"/>) of writes and refusals is queued, for at most
+    /// <see cref="Timeout"/> (then <see cref="TimeoutException"/>), or for ever when no timeout is set.
+    /// </remarks>
     public byte[] ReadVeryEager() => RunRead(() =>
     {
         ProcessRawqCore();
@@ -169,6 +175,12 @@ public sealed partial class Telnet
     /// <exception cref="TelnetEofException">The end of the stream was reached and nothing is left to read.</exception>
     /// <exception cref="TelnetClosedException">The instance has no connection and the end was not reached.</exception>
     /// <exception cref="InvalidOperationException">Another read is running.</exception>
+    /// <remarks>
+    /// It never waits for received data, but, as telnetlib's <c>sendall</c> of a refusal blocks on a full socket, it
+    /// may wait for the peer to take what we send: before each <c>recv</c>, while more than 64 KiB (or half of
+    /// <see cref="TelnetSessionOptions.MaxPendingSendBytes"/>) of writes and refusals is queued, for at most
+    /// <see cref="Timeout"/> (then <see cref="TimeoutException"/>), or for ever when no timeout is set.
+    /// </remarks>
     public byte[] ReadEager() => RunRead(() =>
     {
         ProcessRawqCore();
@@ -219,7 +231,7 @@ public sealed partial class Telnet
     /// </remarks>
     /// <seealso cref="ReadUntil"/>
     public ExpectResult Expect(IReadOnlyList<Regex> patterns, TimeSpan? timeout = null) =>
-        ExpectAsync(patterns, timeout).GetAwaiter().GetResult();
+        Blocking(() => ExpectAsync(patterns, timeout));
 
     /// <summary>Reads until one of <paramref name="patterns"/>, given as regular-expression source, matches; see <see cref="Expect(IReadOnlyList{Regex}, TimeSpan?)"/>.</summary>
     /// <param name="patterns">Regular expressions, compiled with <see cref="RegexOptions.None"/> (telnetlib compiles strings with <c>re.compile</c>).</param>
@@ -230,7 +242,7 @@ public sealed partial class Telnet
     /// <exception cref="TelnetEofException">The connection closed and nothing is left to read.</exception>
     /// <exception cref="TelnetClosedException">The instance was never connected.</exception>
     public ExpectResult Expect(IReadOnlyList<string> patterns, TimeSpan? timeout = null) =>
-        ExpectAsync(patterns, timeout).GetAwaiter().GetResult();
+        Blocking(() => ExpectAsync(patterns, timeout));
 
     /// <summary>Reads until one of <paramref name="patterns"/> matches; see <see cref="Expect(IReadOnlyList{Regex}, TimeSpan?)"/>.</summary>
     /// <param name="patterns">Regular expressions over the bytes read as Latin-1.</param>

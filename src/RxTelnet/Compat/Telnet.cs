@@ -58,6 +58,9 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
     private int _port;
     private TimeSpan? _timeout;
     private bool _opening;
+
+    // Set by Close while an open is connecting: the connection it makes is closed instead of attached.
+    private bool _closedWhileOpening;
     private bool _disposed;
 
     /// <summary>Creates an unconnected instance; call <see cref="Open"/> to connect (telnetlib's <c>Telnet()</c>).</summary>
@@ -221,9 +224,19 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
         var sock = new TelnetSocket(transport, _options.Scheduler, _options.MaxBufferedBytes, _options.MaxPendingSendBytes);
         lock (_gate)
         {
-            _sock = sock;
-            _socket = transport.Socket;
+            if (!_disposed && !_closedWhileOpening)
+            {
+                _sock = sock;
+                _socket = transport.Socket;
+                return;
+            }
         }
+
+        // Closed or disposed while connecting: the new connection has no owner, and must not come alive after Close.
+        sock.Dispose();
+        throw _disposed
+            ? new ObjectDisposedException(nameof(Telnet), "The Telnet instance was disposed while it was connecting.")
+            : new TelnetClosedException($"Close was called while connecting to {_host}:{_port}; the new connection was closed.");
     }
 
     /// <summary>The connection, as telnetlib's <c>self.sock</c>: where telnetlib would fail with <c>AttributeError</c> on <c>None</c>, a typed exception.</summary>

@@ -143,6 +143,14 @@ internal sealed class TelnetSocket : IDisposable
             });
         }
 
+        if (waiter.Task.IsCompleted)
+        {
+            // Woken on another thread before the timer or the registration existed: release them now, not when
+            // the timeout would have fired or the token's source is disposed.
+            waiter.Timer?.Dispose();
+            waiter.Registration.Dispose();
+        }
+
         return waiter.Task;
     }
 

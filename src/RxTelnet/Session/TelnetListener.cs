@@ -38,6 +38,7 @@ public sealed class TelnetListener : IDisposable
     private long _accepted;
     private long _rejected;
     private int _active;
+    private bool _ended;
 
     private TelnetListener(Socket socket, TelnetSessionOptions? options, X509Certificate2? certificate, int maxSessions)
     {
@@ -141,7 +142,7 @@ public sealed class TelnetListener : IDisposable
             }
             catch (Exception) when (token.IsCancellationRequested)
             {
-                _sessions.OnCompleted();
+                End(null);
                 return;
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
@@ -151,7 +152,7 @@ public sealed class TelnetListener : IDisposable
             }
             catch (Exception ex)
             {
-                _sessions.OnError(ex);
+                End(ex);
                 return;
             }
 
@@ -212,6 +213,28 @@ public sealed class TelnetListener : IDisposable
         Serve(transport);
     }
 
+    /// <summary>Ends <see cref="Sessions"/> once, serialised with the sessions handed out.</summary>
+    private void End(Exception? error)
+    {
+        lock (_sessions)
+        {
+            if (_ended)
+            {
+                return;
+            }
+
+            _ended = true;
+            if (error is null)
+            {
+                _sessions.OnCompleted();
+            }
+            else
+            {
+                _sessions.OnError(error);
+            }
+        }
+    }
+
     private void Serve(ITelnetTransport transport)
     {
         var session = new TelnetSession(transport, _options);
@@ -222,9 +245,16 @@ public sealed class TelnetListener : IDisposable
             _ => Interlocked.Decrement(ref _active), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            // Sessions start on different threads: keep OnNext calls serial (Rx grammar).
+            // Sessions start on different threads: keep OnNext calls serial (Rx grammar), and none after the end.
             lock (_sessions)
             {
+                if (_ended)
+                {
+                    // Accepted (or still in its TLS handshake) when the listener stopped: nobody can take it now.
+                    session.Dispose();
+                    return;
+                }
+
                 _sessions.OnNext(session);
             }
         }

@@ -164,6 +164,13 @@ public sealed partial class TelnetSession
                 {
                     _queuedReplies[replyKey] = item;
                 }
+                else if (wire is [(byte)TelnetVerb.Iac, (byte)TelnetVerb.Sb, var subOption, ..])
+                {
+                    // A later reply for this option must not overtake the subnegotiation by replacing a reply queued
+                    // before it: from here on, replies for the option queue behind it.
+                    _queuedReplies.Remove(subOption);
+                    _queuedReplies.Remove(256 + subOption);
+                }
 
                 if (_writing || _writesHeld)
                 {
@@ -226,17 +233,27 @@ public sealed partial class TelnetSession
                 continue;
             }
 
+            Exception? failure = null;
             try
             {
                 // Not cancellable once started: a half-sent IAC sequence would corrupt the stream.
                 await _transport.SendAsync(item.Wire, CancellationToken.None).ConfigureAwait(false);
-                Release(item);
-                item.Completion.TrySetResult();
-                _rawSent.OnNext(item.Wire);
             }
             catch (Exception ex)
             {
-                Release(item);
+                failure = ex;
+            }
+
+            // Released exactly once, whatever the send or a RawSent subscriber does.
+            Release(item);
+            if (failure is null)
+            {
+                item.Completion.TrySetResult();
+                _rawSent.OnNext(item.Wire);
+            }
+            else
+            {
+                var ex = failure;
                 // A send that fails because the session closed under it (disposed stream, or a socket already shut
                 // down: broken pipe) is a write to a closed session, not a transport failure.
                 bool closed;

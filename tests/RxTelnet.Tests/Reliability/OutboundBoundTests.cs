@@ -49,6 +49,40 @@ public sealed class OutboundBoundTests : LeakCheckedTest
     }
 
     [Test]
+    public void QueuedReply_IsNotReplacedAheadOfASubnegotiationQueuedAfterIt()
+    {
+        // WONT 1 stalls in flight; WILL GMCP queues; the application's GMCP message queues behind it; then the peer
+        // turns GMCP off. Replacing the queued WILL by the WONT would send WONT, then GMCP data for an option just
+        // refused: the WONT must queue behind the data instead.
+        var options = TelnetSessionOptions.Default with { Policy = RxTelnet.Negotiation.TelnetOptionPolicy.RefuseAll.AllowLocal(TelnetOption.Gmcp) };
+        var (scheduler, transport, session) = Create(
+            options,
+            [Iac, (byte)TelnetVerb.Do, 1],
+            [Iac, (byte)TelnetVerb.Do, (byte)TelnetOption.Gmcp],
+            [Iac, (byte)TelnetVerb.Dont, (byte)TelnetOption.Gmcp]);
+        session.Start();
+        Task? gmcp = null;
+        scheduler.ScheduleAbsolute<object?>(null, 25, (_, _) =>
+        {
+            gmcp = session.SendGmcpAsync("Core.Hello");
+            return System.Reactive.Disposables.Disposable.Empty;
+        });
+        scheduler.Start();
+
+        transport.ReleaseAll();
+        WaitUntilSent(session);
+        Assert.That(gmcp!.IsCompletedSuccessfully, Is.True);
+        var wire = transport.SentWire();
+        var will = IndexOf(wire, [Iac, (byte)TelnetVerb.Will, (byte)TelnetOption.Gmcp]);
+        var data = IndexOf(wire, [Iac, (byte)TelnetVerb.Sb, (byte)TelnetOption.Gmcp]);
+        var wont = IndexOf(wire, [Iac, (byte)TelnetVerb.Wont, (byte)TelnetOption.Gmcp]);
+        Assert.That((will, data, wont), Is.EqualTo((3, 6, wire.Length - 3)), "WONT 1, WILL GMCP, the message, WONT GMCP");
+        session.Dispose();
+
+        static int IndexOf(byte[] wire, byte[] what) => wire.AsSpan().IndexOf(what);
+    }
+
+    [Test]
     public void NegotiationFlood_TelnetlibRefusals_StillOneReplyQueuedPerOptionAndDirection()
     {
         var (scheduler, transport, session) = Create(TelnetSessionOptions.Default with { TelnetlibRefusals = true }, Flood, Flood);
@@ -247,6 +281,14 @@ public sealed class OutboundBoundTests : LeakCheckedTest
                 }
 
                 next.Done.SetResult();
+            }
+        }
+
+        public byte[] SentWire()
+        {
+            lock (_gate)
+            {
+                return [.. _sent.SelectMany(static s => s)];
             }
         }
 
