@@ -157,11 +157,17 @@ public enum TelnetOption : byte
     /// <summary>Forward X (arpa/telnet.h <c>FORWARD_X</c>).</summary>
     ForwardX = 49,
 
+    /// <summary>MUD Server Data Protocol (MSDP).</summary>
+    Msdp = 69,
+
     /// <summary>MUD Server Status Protocol (MSSP).</summary>
     Mssp = 70,
 
     /// <summary>MUD Client Compression Protocol v2 (MCCP2, COMPRESS2).</summary>
     Compress2 = 86,
+
+    /// <summary>MUD Client Compression Protocol v3 (MCCP3, COMPRESS3): the client compresses what it sends.</summary>
+    Compress3 = 87,
 
     /// <summary>TELOPT PRAGMA LOGON (arpa/telnet.h <c>PRAGMA_LOGON</c>).</summary>
     PragmaLogon = 138,

@@ -4,8 +4,8 @@ using System.IO.Compression;
 using RxTelnet.Protocol;
 
 /// <summary>
-/// A session's receive path: the parse operator's work plus MCCP2. Right after <c>IAC SB COMPRESS2 IAC SE</c>
-/// (when the session agreed to COMPRESS2) the rest of the stream is a zlib stream; it is inflated and parsed
+/// A session's receive path: the parse operator's work plus MCCP2 and MCCP3. Right after <c>IAC SB COMPRESS2 IAC SE</c>
+/// or <c>IAC SB COMPRESS3 IAC SE</c> (when the session agreed that the peer compresses) the rest of the stream is a zlib stream; it is inflated and parsed
 /// until the zlib stream ends, after which the bytes that follow are plain Telnet again. START-TLS: right after the
 /// <c>IAC SB START_TLS FOLLOWS IAC SE</c> that the session accepts as the switch point, the rest of the chunk is the
 /// peer's first TLS bytes; it is handed to the session (which gives it to the transport) instead of being parsed.
@@ -25,13 +25,14 @@ internal sealed class InboundPipeline : IObserver<byte[]>
     private ZLibStream? _inflater;
     private byte[]? _scratch;
     private bool _failed;
+    private TelnetOption _compressedBy;
 
     private readonly Action<ReadOnlyMemory<byte>>? _switchToTls;
 
     public InboundPipeline(
         IObserver<TelnetEvent> observer,
         TelnetParserOptions options,
-        Func<bool> acceptCompression,
+        Func<TelnetOption, bool> acceptCompression,
         Func<bool>? acceptTlsSwitch = null,
         Action<ReadOnlyMemory<byte>>? switchToTls = null)
     {
@@ -46,7 +47,7 @@ internal sealed class InboundPipeline : IObserver<byte[]>
             _parser,
             option => option switch
             {
-                TelnetOption.Compress2 => acceptCompression(),
+                TelnetOption.Compress2 or TelnetOption.Compress3 => acceptCompression(option),
                 // Asked even inside MCCP2, where no switch happens, so that the session's mark is always taken.
                 TelnetOption.StartTls => acceptTlsSwitch is not null && acceptTlsSwitch() && _inflater is null,
                 _ => false,
@@ -125,6 +126,7 @@ internal sealed class InboundPipeline : IObserver<byte[]>
                 continue;
             }
 
+            _compressedBy = _handler.StoppedOption;
             _feed = new ByteFeed();
             _inflater = new ZLibStream(_feed, CompressionMode.Decompress);
             if (offset < array.Length)
@@ -153,7 +155,8 @@ internal sealed class InboundPipeline : IObserver<byte[]>
                 EndCompression();
                 _failed = true;
                 _parser.Complete(ref _handler);
-                _observer.OnError(new TelnetException("The MCCP2 compressed stream is corrupt.", ex));
+                _observer.OnError(new TelnetException(
+                    $"The {(_compressedBy == TelnetOption.Compress3 ? "MCCP3" : "MCCP2")} compressed stream is corrupt.", ex));
                 return;
             }
 

@@ -335,6 +335,7 @@ public sealed partial class TelnetSession
             OnRemoteOptionEnabled(change.Option);
         }
 
+        OnCompressionChanged(change);
         _optionStates!.OnNext(new TelnetOptionStates(states));
         _optionChanges!.OnNext(change);
         OnStartTlsChanged(change);

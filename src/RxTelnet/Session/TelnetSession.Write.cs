@@ -8,6 +8,7 @@ public sealed partial class TelnetSession
 {
     private readonly object _writeGate = new();
     private readonly Queue<WriteItem> _writes = new();
+    private readonly OutboundCompression _outbound = new();
     private readonly Dictionary<int, WriteItem> _queuedReplies = [];
     private long _pendingSendBytes;
     private bool _writing;
@@ -112,7 +113,13 @@ public sealed partial class TelnetSession
     private Task Enqueue(byte[] wire, bool holdAfter, CancellationToken cancellationToken) =>
         Enqueue(wire, holdAfter, isReply: false, cancellationToken);
 
-    private Task Enqueue(byte[] wire, bool holdAfter, bool isReply, CancellationToken cancellationToken, TaskCompletionSource? completion = null)
+    private Task Enqueue(
+        byte[] wire,
+        bool holdAfter,
+        bool isReply,
+        CancellationToken cancellationToken,
+        TaskCompletionSource? completion = null,
+        CompressionSwitch compression = CompressionSwitch.None)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -157,7 +164,13 @@ public sealed partial class TelnetSession
             }
             else
             {
-                item = new WriteItem(wire, cancellationToken, completion) { HoldAfter = holdAfter, IsReply = isReply, ReplyKey = replyKey };
+                item = new WriteItem(wire, cancellationToken, completion)
+                {
+                    HoldAfter = holdAfter,
+                    IsReply = isReply,
+                    ReplyKey = replyKey,
+                    Compression = compression,
+                };
                 _pendingSendBytes += wire.Length;
                 _writes.Enqueue(item);
                 if (replyKey >= 0)
@@ -234,10 +247,16 @@ public sealed partial class TelnetSession
             }
 
             Exception? failure = null;
+            var wire = item.Wire;
             try
             {
-                // Not cancellable once started: a half-sent IAC sequence would corrupt the stream.
-                await _transport.SendAsync(item.Wire, CancellationToken.None).ConfigureAwait(false);
+                // MCCP2 (our output as a server) or MCCP3 (as a client): the drain alone owns the compressor.
+                wire = _outbound.Transform(item.Wire, item.Compression);
+                if (wire.Length > 0)
+                {
+                    // Not cancellable once started: a half-sent IAC sequence would corrupt the stream.
+                    await _transport.SendAsync(wire, CancellationToken.None).ConfigureAwait(false);
+                }
             }
             catch (Exception ex)
             {
@@ -249,7 +268,10 @@ public sealed partial class TelnetSession
             if (failure is null)
             {
                 item.Completion.TrySetResult();
-                _rawSent.OnNext(item.Wire);
+                if (wire.Length > 0)
+                {
+                    _rawSent.OnNext(wire);
+                }
             }
             else
             {
@@ -393,6 +415,9 @@ public sealed partial class TelnetSession
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
         public bool HoldAfter { get; init; }
+
+        /// <summary>Gets whether outbound compression starts after these bytes, or ends before them.</summary>
+        public CompressionSwitch Compression { get; init; }
 
         /// <summary>Gets whether this is the session's own negotiation reply (dropped if held at a START-TLS switch).</summary>
         public bool IsReply { get; init; }

@@ -181,7 +181,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         var pipeline = new InboundPipeline(
             Observer.Create<TelnetEvent>(OnEvent, OnTransportError, OnTransportCompleted),
             _options.Parser,
-            () => IsRemoteEnabled(TelnetOption.Compress2),
+            AcceptsInboundCompression,
             TakeTlsSwitch,
             SwitchToTls);
         var subscription = _transport.Received
