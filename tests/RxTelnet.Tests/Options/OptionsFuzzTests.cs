@@ -32,6 +32,7 @@ public sealed class OptionsFuzzTests
             try
             {
                 Naws.TryParse(payload, out _, out _);
+                Msdp.TryParse(payload, out _);
                 TerminalType.IsSend(payload);
                 TerminalType.TryParseIs(payload, out _);
                 NewEnviron.TryParse(payload, out _, out _);

@@ -241,6 +241,7 @@ public sealed class ArgumentValidationTests : LeakCheckedTest
 
         return t == typeof(string) ? "localhost"
             : t == typeof(byte[]) ? new byte[] { 1 }
+            : t == typeof(RxTelnet.Options.MsdpValue) ? RxTelnet.Options.MsdpValue.Of("1")
             : t == typeof(ITelnetTransport) ? new ObservableTransport(Observable.Never<byte[]>())
             : t == typeof(IObservable<byte[]>) ? Observable.Never<byte[]>()
             : t == typeof(IScheduler) ? new TestScheduler()
