@@ -192,6 +192,7 @@ public sealed partial class TelnetSession
     private void StopOptionHandlers()
     {
         StopRemoteValues();
+        _linemode.OnCompleted();
         _windowSizeSubscription?.Dispose();
         _optionStates?.OnCompleted();
         _optionChanges?.OnCompleted();
@@ -336,6 +337,7 @@ public sealed partial class TelnetSession
         }
 
         OnCompressionChanged(change);
+        OnLinemodeChanged(change);
         _optionStates!.OnNext(new TelnetOptionStates(states));
         _optionChanges!.OnNext(change);
         OnStartTlsChanged(change);
@@ -346,7 +348,7 @@ public sealed partial class TelnetSession
         var payload = command.Payload.Span;
         lock (_negotiationGate)
         {
-            if (OnRemoteSubnegotiation(command))
+            if (OnRemoteSubnegotiation(command) || OnLinemodeSubnegotiation(command))
             {
                 return;
             }
