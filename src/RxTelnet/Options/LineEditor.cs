@@ -189,7 +189,8 @@ public readonly record struct LineEditorOutput(byte[] Bytes, TelnetVerb? Verb)
     /// <summary>Creates data to send.</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns>The output.</returns>
-    public static LineEditorOutput Data(byte[] bytes) => new(bytes, null);
+    /// <exception cref="ArgumentNullException"><paramref name="bytes"/> is null.</exception>
+    public static LineEditorOutput Data(byte[] bytes) => new(bytes ?? throw new ArgumentNullException(nameof(bytes)), null);
 
     /// <summary>Creates a command to send.</summary>
     /// <param name="verb">The command.</param>

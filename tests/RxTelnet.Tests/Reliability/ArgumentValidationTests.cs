@@ -47,6 +47,9 @@ public sealed class ArgumentValidationTests : LeakCheckedTest
         ["TelnetObservable.Converse(source)"] = static () => ((IObservable<byte[]>)null!).Converse(_ => Observable.Return(1), new TestScheduler()),
         ["TelnetObservable.Converse(script)"] = static () => Observable.Never<byte[]>().Converse<int>(null!, new TestScheduler()),
         ["TelnetObservable.Converse(scheduler)"] = static () => Observable.Never<byte[]>().Converse(_ => Observable.Return(1), null!),
+        ["LineEditor.Type(slc)"] = static () => new RxTelnet.Options.LineEditor().Type("a"u8, default, null!, [], []),
+        ["LineEditor.Type(send)"] = static () => new RxTelnet.Options.LineEditor().Type("a"u8, default, new RxTelnet.Options.SlcTable(), null!, []),
+        ["LineEditor.Type(echo)"] = static () => new RxTelnet.Options.LineEditor().Type("a"u8, default, new RxTelnet.Options.SlcTable(), [], null!),
     };
 
     private static readonly Lazy<X509Certificate2> Certificate = new(static () =>
@@ -167,6 +170,11 @@ public sealed class ArgumentValidationTests : LeakCheckedTest
         if (type == typeof(TelnetSession))
         {
             return new TelnetSession(new ObservableTransport(Observable.Never<byte[]>()), new TelnetSessionOptions { Scheduler = new TestScheduler() });
+        }
+
+        if (type == typeof(RxTelnet.Options.LineEditor) || type == typeof(RxTelnet.Options.SlcTable))
+        {
+            return Activator.CreateInstance(type)!;
         }
 
         if (type == typeof(ObservableTransport))
