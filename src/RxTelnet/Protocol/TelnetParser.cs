@@ -118,10 +118,10 @@ public sealed class TelnetParser
             switch (_state)
             {
                 case TelnetParserState.Data:
-                    i = ParseData(input, i, ref handler);
-                    if (_stopRequested)
+                    i = ParseData(input, i, ref handler, out var stopped);
+                    if (stopped)
                     {
-                        _stopRequested = false;
+                        // A handler asked to stop after the subnegotiation the inline path just reported.
                         return i;
                     }
 
@@ -210,9 +210,10 @@ public sealed class TelnetParser
         _sbOverflow = false;
     }
 
-    private int ParseData<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler)
+    private int ParseData<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler, out bool stopped)
         where THandler : ITelnetParserHandler
     {
+        stopped = false;
         var n = input.Length;
         var runStart = i;
         var crBefore = _crPending;
@@ -298,7 +299,9 @@ public sealed class TelnetParser
                 if (_stopRequested)
                 {
                     // The handler switches how the rest is read (MCCP2, STARTTLS): Parse hands it back unparsed.
+                    _stopRequested = false;
                     _crPending = false;
+                    stopped = true;
                     return next;
                 }
 
