@@ -98,6 +98,12 @@ public sealed class TelnetParser
     public TelnetParserState State => _state;
 
     /// <summary>
+    /// Gets how many sequences the data loop handed to the state machine because its inline paths could not take them
+    /// whole (split across chunks, escaped or too long): a test hook, counted off the hot path.
+    /// </summary>
+    internal long StateMachineHandoffs { get; private set; }
+
+    /// <summary>
     /// Asks <see cref="Parse{THandler}"/> to return right after the subnegotiation being reported, leaving the rest of
     /// the input unparsed: for handlers that change how the following bytes must be read (MCCP2 compression, STARTTLS).
     /// </summary>
@@ -312,6 +318,7 @@ public sealed class TelnetParser
 
             // SB split across chunks or holding escapes, or a negotiation whose option byte is in the next chunk:
             // go through the state machine.
+            StateMachineHandoffs++;
             _state = TelnetParserState.Iac;
             _crPending = false;
             return p + 1;
