@@ -353,6 +353,75 @@ public sealed class TelnetSessionReadTests : ReactiveTest
     }
 
     [Test]
+    public void Read_CompletedAtStart_SchedulesNoTimer()
+    {
+        var (scheduler, session) = Create(OnNext(50, B("x$ ")));
+        scheduler.AdvanceTo(60);
+        var observer = scheduler.CreateObserver<string>();
+
+        session.ReadUntil(B("$ "), TimeSpan.FromTicks(5000)).Select(S).Subscribe(observer);
+        scheduler.Start();
+
+        observer.Messages.AssertEqual(OnNext(60, "x$ "), OnCompleted<string>(60));
+        Assert.That(scheduler.Clock, Is.EqualTo(60), "a read answered from the queue starts no timer");
+    }
+
+    [Test]
+    public void Expect_PatternTimesOut_FailsWithTheRegexError()
+    {
+        var (scheduler, session) = Create(OnNext(210, B(new string('a', 40) + "!")));
+        var pattern = new Regex("(a+)+b", RegexOptions.None, TimeSpan.FromMilliseconds(1));
+
+        var res = scheduler.Start(() => session.Expect([pattern], Long).Select(r => r.Index));
+
+        Assert.That(res.Messages.Single().Value.Exception, Is.TypeOf<RegexMatchTimeoutException>(), "the read fails instead of the session's receive path");
+        Assert.That(S(session.ReadBuffered()), Has.Length.EqualTo(41), "nothing was consumed");
+    }
+
+    [Test]
+    public void Expect_BufferLimitBeforeAMatch_FailsWithTheLimitAndKeepsWhatFitted()
+    {
+        var (scheduler, session) = CreateLimited();
+
+        var res = scheduler.Start(() => session.Expect([new Regex("z")], Long).Select(r => S(r.Data)));
+
+        Assert.That(res.Messages.Single().Value.Exception, Is.TypeOf<TelnetBufferLimitExceededException>(), "a limit is never an end of stream with data");
+        Assert.That(res.Messages.Single().Time, Is.EqualTo(220));
+        Assert.That(S(session.ReadBuffered()), Is.EqualTo("1234"));
+    }
+
+    [TestCaseSource(nameof(Reads))]
+    public void Read_AfterTheSessionClosedAtItsLimit_FailsWithTheLimitOrReturnsWhatFitted(Func<TelnetSession, IObservable<string>> read, long dataAt, bool endIsError)
+    {
+        var (scheduler, session) = CreateLimited();
+        scheduler.AdvanceTo(300);
+
+        var res = scheduler.Start(() => read(session), created: 301, subscribed: 302, disposed: 1000);
+
+        if (dataAt == 210)
+        {
+            // ReadSome returns what is buffered, whatever ended the stream; the next read reports the limit.
+            res.Messages.AssertEqual(OnNext(302, "1234"), OnCompleted<string>(302));
+            Assert.That(() => session.ReadSome().Wait(), Throws.TypeOf<TelnetBufferLimitExceededException>());
+        }
+        else
+        {
+            Assert.That(res.Messages.Single().Value.Exception, Is.TypeOf<TelnetBufferLimitExceededException>());
+            Assert.That(S(session.ReadBuffered()), Is.EqualTo("1234"), "what fitted stays readable");
+        }
+
+        Assert.Throws<TelnetBufferLimitExceededException>(() => session.ReadBuffered(), "with the queue empty, the limit is reported, never an end of stream");
+    }
+
+    private static (TestScheduler Scheduler, TelnetSession Session) CreateLimited()
+    {
+        var scheduler = new TestScheduler();
+        var transport = new ObservableTransport(scheduler.CreateHotObservable(OnNext(210, B("1234")), OnNext(220, B("56789"))));
+        var options = new TelnetSessionOptions { Scheduler = scheduler, MaxBufferedBytes = 8, PauseWhenBufferFull = false };
+        return (scheduler, new TelnetSession(transport, options).Start());
+    }
+
+    [Test]
     public void ReadBuffered_WhileAReadIsPending_Throws()
     {
         var (scheduler, session) = Create();
