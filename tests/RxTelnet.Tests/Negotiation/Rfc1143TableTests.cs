@@ -203,6 +203,43 @@ public sealed class Rfc1143TableTests
         }
     }
 
+    [Test]
+    public void Reset_ReportsEveryEnabledSideAndForgetsEveryState()
+    {
+        var negotiator = new Negotiator(new TelnetOptionPolicy().Allow(TelnetOption.Echo, TelnetOption.Naws, (TelnetOption)255));
+        negotiator.Receive(TelnetCommand.Negotiation(TelnetVerb.Do, TelnetOption.Echo));
+        negotiator.Receive(TelnetCommand.Negotiation(TelnetVerb.Will, TelnetOption.Naws));
+        negotiator.Receive(TelnetCommand.Negotiation(TelnetVerb.Do, (TelnetOption)255));
+        negotiator.Receive(TelnetCommand.Negotiation(TelnetVerb.Will, (TelnetOption)255));
+        negotiator.RequestLocal(TelnetOption.TerminalType, true);
+
+        var changes = negotiator.Reset();
+
+        Assert.That(changes, Is.EqualTo(new[]
+        {
+            new OptionChange(TelnetOption.Echo, OptionSide.Local, false),
+            new OptionChange(TelnetOption.Naws, OptionSide.Remote, false),
+            new OptionChange((TelnetOption)255, OptionSide.Local, false),
+            new OptionChange((TelnetOption)255, OptionSide.Remote, false),
+        }), "in option order, our side first; a side still negotiating was never enabled");
+        Assert.That(Enumerable.Range(0, 256).All(i => negotiator.GetState((TelnetOption)i) == default), Is.True, "every option of both sides is back at NO/EMPTY");
+        Assert.That(negotiator.Reset(), Is.Empty, "nothing left to report");
+        Assert.That(negotiator.RequestLocal(TelnetOption.TerminalType, true), Is.EqualTo(new[] { TelnetCommand.Negotiation(TelnetVerb.Will, TelnetOption.TerminalType) }), "a request in flight was forgotten too");
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void TimingMark_DoCrossingOurWill_AnswersItAndReturnsToNo(bool allowed)
+    {
+        var negotiator = new Negotiator(allowed ? new TelnetOptionPolicy().AllowLocal(TelnetOption.TimingMark) : new TelnetOptionPolicy());
+        negotiator.RequestLocal(TelnetOption.TimingMark, true);
+
+        var sent = negotiator.Receive(TelnetCommand.Negotiation(TelnetVerb.Do, TelnetOption.TimingMark), out var outcome);
+
+        Assert.That(sent, Is.Empty, "our WILL already answers it");
+        Assert.That(outcome, Is.EqualTo(new NegotiationOutcome(TelnetOption.TimingMark, OptionSide.Local, OptionQState.WantYes, OptionQState.No, NegotiationError.None)));
+    }
+
     /// <summary>A policy whose answer for this side is <paramref name="allowed"/> and for the other side the opposite.</summary>
     private static TelnetOptionPolicy PolicyFor(OptionSide side, bool allowed) =>
         (side == OptionSide.Local) == allowed
