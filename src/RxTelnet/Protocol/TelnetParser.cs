@@ -98,6 +98,12 @@ public sealed class TelnetParser
     public TelnetParserState State => _state;
 
     /// <summary>
+    /// Gets how many sequences the data loop handed to the state machine because its inline paths could not take them
+    /// whole (split across chunks, escaped or too long): a test hook, counted off the hot path.
+    /// </summary>
+    internal long StateMachineHandoffs { get; private set; }
+
+    /// <summary>
     /// Asks <see cref="Parse{THandler}"/> to return right after the subnegotiation being reported, leaving the rest of
     /// the input unparsed: for handlers that change how the following bytes must be read (MCCP2 compression, STARTTLS).
     /// </summary>
@@ -118,10 +124,10 @@ public sealed class TelnetParser
             switch (_state)
             {
                 case TelnetParserState.Data:
-                    i = ParseData(input, i, ref handler);
-                    if (_stopRequested)
+                    i = ParseData(input, i, ref handler, out var stopped);
+                    if (stopped)
                     {
-                        _stopRequested = false;
+                        // A handler asked to stop after the subnegotiation the inline path just reported.
                         return i;
                     }
 
@@ -210,9 +216,10 @@ public sealed class TelnetParser
         _sbOverflow = false;
     }
 
-    private int ParseData<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler)
+    private int ParseData<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler, out bool stopped)
         where THandler : ITelnetParserHandler
     {
+        stopped = false;
         var n = input.Length;
         var runStart = i;
         var crBefore = _crPending;
@@ -298,7 +305,9 @@ public sealed class TelnetParser
                 if (_stopRequested)
                 {
                     // The handler switches how the rest is read (MCCP2, STARTTLS): Parse hands it back unparsed.
+                    _stopRequested = false;
                     _crPending = false;
+                    stopped = true;
                     return next;
                 }
 
@@ -309,6 +318,7 @@ public sealed class TelnetParser
 
             // SB split across chunks or holding escapes, or a negotiation whose option byte is in the next chunk:
             // go through the state machine.
+            StateMachineHandoffs++;
             _state = TelnetParserState.Iac;
             _crPending = false;
             return p + 1;

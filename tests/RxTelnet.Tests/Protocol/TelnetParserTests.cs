@@ -129,6 +129,20 @@ public sealed class TelnetParserTests
         Assert.That(handler.Payloads, Is.EqualTo(new[] { ("01FF02", -1) }), "unescaping makes the payload differ from the input, so it comes from the parser's buffer");
     }
 
+    [TestCase(0x11, TestName = "Parse_TelnetlibWholeSubnegotiationWithDc1InLongChunk_DropsTheDc1")]
+    [TestCase(0x00, TestName = "Parse_TelnetlibWholeSubnegotiationWithNulInLongChunk_DropsTheNul")]
+    public void Parse_TelnetlibWholeSubnegotiationInLongChunk_DropsTheByte(byte dropped)
+    {
+        // Long enough for the vectorised scans: the whole-subnegotiation fast path must stop where the state machine does.
+        byte[] input = [Iac, 250, 24, (byte)'a', dropped, (byte)'b', Iac, 240, .. Enumerable.Repeat((byte)'.', 40)];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Transcript.ParseWhole(input, TelnetParserOptions.Telnetlib), Is.EqualTo(new[] { "SB 24 (TTYPE) \"ab\"", "DATA \"" + new string('.', 40) + "\"" }), "telnetlib drops the byte inside the payload in one long chunk");
+            Assert.That(Transcript.ParseWhole(input, TelnetParserOptions.Telnetlib), Is.EqualTo(Transcript.ParseBytewise(input, TelnetParserOptions.Telnetlib)), "the fast path agrees with the state machine");
+        });
+    }
+
     [Test]
     public void Constructor_NullOptions_UsesDefault()
     {
