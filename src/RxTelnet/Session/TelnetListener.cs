@@ -27,7 +27,7 @@ using RxTelnet.Transport;
 /// is closed at once, without a session, and counted in <see cref="RejectedCount"/>.
 /// </para>
 /// </remarks>
-public sealed class TelnetListener : IDisposable
+public sealed class TelnetListener : IDisposable, IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly TelnetSessionOptions? _options;
@@ -38,6 +38,7 @@ public sealed class TelnetListener : IDisposable
     private long _accepted;
     private long _rejected;
     private int _active;
+    private int _stopping;
 
     private TelnetListener(Socket socket, TelnetSessionOptions? options, X509Certificate2? certificate, int maxSessions)
     {
@@ -109,15 +110,14 @@ public sealed class TelnetListener : IDisposable
     }
 
     /// <summary>Stops accepting and completes <see cref="Sessions"/>. Idempotent.</summary>
+    /// <remarks>Blocks until the accept loop has ended; prefer <see cref="DisposeAsync"/> on a thread that must not block.</remarks>
     public void Dispose()
     {
-        if (_stop.IsCancellationRequested)
+        if (!BeginStop())
         {
             return;
         }
 
-        _stop.Cancel();
-        _socket.Dispose();
         try
         {
             _acceptLoop.GetAwaiter().GetResult();
@@ -127,6 +127,42 @@ public sealed class TelnetListener : IDisposable
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Stops accepting and completes <see cref="Sessions"/>, without blocking a thread while the accept loop ends.
+    /// Idempotent, and interchangeable with <see cref="Dispose"/>; sessions already accepted live on until they are closed.
+    /// </summary>
+    /// <returns>A task that completes once the accept loop has ended and <see cref="Sessions"/> has completed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (!BeginStop())
+        {
+            return;
+        }
+
+        try
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>Cancels the accept loop and closes the listening socket; false when another call already did.</summary>
+    private bool BeginStop()
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) != 0)
+        {
+            return false;
+        }
+
+        _stop.Cancel();
+        _socket.Dispose();
+        return true;
     }
 
     private async Task AcceptLoopAsync(CancellationToken token)
