@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
+using RxTelnet.Diagnostics;
 using RxTelnet.Transport;
 
 /// <summary>
@@ -35,6 +37,8 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
     private readonly Subject<TelnetSession> _sessions = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
+    private readonly ILogger _log;
+    private readonly ILogger _transportLog;
     private long _accepted;
     private long _rejected;
     private int _active;
@@ -47,6 +51,10 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
         _certificate = certificate;
         MaxSessions = maxSessions;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        var loggers = (options ?? TelnetSessionOptions.Default).LoggerFactory;
+        _log = loggers.CreateLogger(TelnetDiagnostics.ListenerCategory);
+        _transportLog = loggers.CreateLogger(TelnetDiagnostics.TransportCategory);
+        TelnetLog.ListenerStarted(_log, LocalEndPoint, certificate is null ? "plain" : "TLS", maxSessions);
         _acceptLoop = AcceptLoopAsync(_stop.Token);
     }
 
@@ -162,6 +170,7 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
 
         _stop.Cancel();
         _socket.Dispose();
+        TelnetLog.ListenerStopped(_log, LocalEndPoint, AcceptedCount, RejectedCount);
         return true;
     }
 
@@ -197,8 +206,14 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
                 // A connection flood must not exhaust the process: past the limit, no session, no thread, no buffer.
                 Interlocked.Decrement(ref _active);
                 Interlocked.Increment(ref _rejected);
+                ListenerLog.SessionLimitHit(_log, LocalEndPoint, MaxSessions, EndPoints.Remote(accepted));
                 accepted.Dispose();
                 continue;
+            }
+
+            if (_log.IsEnabled(LogLevel.Debug))
+            {
+                TelnetLog.ConnectionAccepted(_log, LocalEndPoint, EndPoints.Remote(accepted), ActiveSessionCount);
             }
 
             // Off the accept loop: nothing about this connection delays the next accept.
@@ -230,6 +245,7 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
     private async Task HandshakeAsync(Socket accepted, X509Certificate2 certificate, CancellationToken token)
     {
         TlsTransport transport;
+        var remote = EndPoints.Remote(accepted);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
         limit.CancelAfter(HandshakeTimeout);
         try
@@ -237,9 +253,10 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
             accepted.NoDelay = true;
             transport = await TlsTransport.AcceptAsync(accepted, certificate, limit.Token).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             // A client that fails the handshake, or takes too long, gets no session; the socket is already disposed.
+            TelnetLog.TlsHandshakeFailed(_transportLog, LocalEndPoint, remote, ConnectTelemetry.ErrorType(ex), ex);
             accepted.Dispose();
             Interlocked.Decrement(ref _active);
             return;

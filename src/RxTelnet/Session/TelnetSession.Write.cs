@@ -133,7 +133,9 @@ public sealed partial class TelnetSession
         if (wire.Length > limit)
         {
             // The caller's own mistake, not the peer's: this write fails, the session goes on.
-            return Task.FromException(new TelnetBufferLimitExceededException(nameof(TelnetSessionOptions.MaxPendingSendBytes), limit, wire.Length));
+            var tooLarge = new TelnetBufferLimitExceededException(nameof(TelnetSessionOptions.MaxPendingSendBytes), limit, wire.Length);
+            _telemetry.LimitHit(tooLarge);
+            return Task.FromException(tooLarge);
         }
 
         var replyKey = isReply ? ReplyKey(wire) : -1;
@@ -232,6 +234,7 @@ public sealed partial class TelnetSession
                 await _transport.SendAsync(item.Wire, CancellationToken.None).ConfigureAwait(false);
                 Release(item);
                 item.Completion.TrySetResult();
+                _telemetry.Sent(item.Wire);
                 _rawSent.OnNext(item.Wire);
             }
             catch (Exception ex)
