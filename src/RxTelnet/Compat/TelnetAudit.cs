@@ -36,8 +36,8 @@ public static class TelnetAudit
     /// <summary>The activity tag holding the bytes of a write (a byte array).</summary>
     public const string BufferTag = "telnet.buffer";
 
-    /// <summary>Gets the activity source that traces opens and writes.</summary>
-    public static ActivitySource ActivitySource { get; } = new(SourceName, typeof(TelnetAudit).Assembly.GetName().Version?.ToString());
+    /// <summary>Gets the activity source that traces opens and writes: RxTelnet's one source, <see cref="Diagnostics.TelnetDiagnostics.ActivitySource"/>.</summary>
+    public static ActivitySource ActivitySource => Diagnostics.TelnetDiagnostics.ActivitySource;
 
     /// <summary>Gets the diagnostic listener that raises the audit events with their payloads.</summary>
     public static DiagnosticListener DiagnosticListener { get; } = new(SourceName);

@@ -1,5 +1,6 @@
 namespace RxTelnet.Diagnostics;
 
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RxTelnet.Negotiation;
 using RxTelnet.Protocol;
@@ -22,7 +23,10 @@ internal sealed class SessionTelemetry
         var factory = options.LoggerFactory;
         SessionLog = factory.CreateLogger(TelnetDiagnostics.SessionCategory);
         NegotiationLog = factory.CreateLogger(TelnetDiagnostics.NegotiationCategory);
+        Metrics = TelnetMetrics.For(options.MeterFactory);
     }
+
+    public TelnetMetrics Metrics { get; }
 
     /// <summary>Gets the number log lines call the session by: unique in the process.</summary>
     public long Id { get; }
@@ -36,6 +40,8 @@ internal sealed class SessionTelemetry
 
     public string Side => IsServer ? "server" : "client";
 
+    private KeyValuePair<string, object?> SideTag => new(TelnetDiagnostics.SideTag, Side);
+
     public void Opened(System.Net.Sockets.Socket? socket)
     {
         if (Interlocked.Exchange(ref _opened, 1) != 0)
@@ -43,6 +49,8 @@ internal sealed class SessionTelemetry
             return;
         }
 
+        Metrics.SessionOpened.Add(1, SideTag);
+        Metrics.SessionActive.Add(1, SideTag);
         if (SessionLog.IsEnabled(LogLevel.Debug))
         {
             TelnetLog.SessionOpened(SessionLog, Id, Side, EndPoints.Local(socket), EndPoints.Remote(socket));
@@ -56,12 +64,20 @@ internal sealed class SessionTelemetry
             return;
         }
 
+        Metrics.SessionActive.Add(-1, SideTag);
+        Metrics.SessionClosed.Add(1, SideTag, new KeyValuePair<string, object?>(TelnetDiagnostics.CloseReasonTag, CloseReasonName(reason)));
+
         TelnetLog.SessionClosed(SessionLog, Id, CloseReasonName(reason), Interlocked.Read(ref _received), Interlocked.Read(ref _sent), error);
     }
 
     public void Received(byte[] chunk)
     {
         Interlocked.Add(ref _received, chunk.Length);
+        if (Metrics.BytesReceived.Enabled)
+        {
+            Metrics.BytesReceived.Add(chunk.Length, SideTag);
+        }
+
         if (SessionLog.IsEnabled(LogLevel.Trace))
         {
             TelnetLog.BytesReceived(SessionLog, Id, chunk.Length, Convert.ToHexString(chunk));
@@ -71,6 +87,11 @@ internal sealed class SessionTelemetry
     public void Sent(byte[] wire)
     {
         Interlocked.Add(ref _sent, wire.Length);
+        if (Metrics.BytesSent.Enabled)
+        {
+            Metrics.BytesSent.Add(wire.Length, SideTag);
+        }
+
         if (SessionLog.IsEnabled(LogLevel.Trace))
         {
             TelnetLog.BytesSent(SessionLog, Id, wire.Length, Convert.ToHexString(wire));
@@ -79,6 +100,15 @@ internal sealed class SessionTelemetry
 
     public void Negotiation(TelnetCommand command, NegotiationOutcome outcome)
     {
+        if (Metrics.Negotiations.Enabled)
+        {
+            Metrics.Negotiations.Add(
+                1,
+                new KeyValuePair<string, object?>(TelnetDiagnostics.OptionTag, OptionName(outcome.Option)),
+                new KeyValuePair<string, object?>(TelnetDiagnostics.VerbTag, VerbName(command.Verb)),
+                SideTag);
+        }
+
         if (NegotiationLog.IsEnabled(LogLevel.Debug))
         {
             TelnetLog.Negotiation(
@@ -101,28 +131,66 @@ internal sealed class SessionTelemetry
         }
     }
 
-    public void ProtocolWarning(TelnetWarning warning) =>
-        TelnetLog.ProtocolWarning(SessionLog, Id, warning.Kind.ToString(), warning.Message);
-
-    public void LimitHit(TelnetBufferLimitExceededException limit) =>
-        TelnetLog.LimitHit(SessionLog, Id, limit.LimitName ?? "unknown", limit.Limit, limit.Attempted);
-
-    public long StartTlsStarted(bool asServer)
+    public void ProtocolWarning(TelnetWarning warning)
     {
-        TelnetLog.StartTlsStarted(NegotiationLog, Id, asServer ? "server" : "client");
-        return System.Diagnostics.Stopwatch.GetTimestamp();
+        Metrics.ProtocolWarnings.Add(1, new KeyValuePair<string, object?>(TelnetDiagnostics.WarningTag, warning.Kind.ToString()), SideTag);
+        TelnetLog.ProtocolWarning(SessionLog, Id, warning.Kind.ToString(), warning.Message);
     }
 
-    public void StartTlsEnded(long started, Exception? error)
+    public void LimitHit(TelnetBufferLimitExceededException limit)
     {
-        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var name = limit.LimitName ?? "unknown";
+        Metrics.LimitHits.Add(1, new KeyValuePair<string, object?>(TelnetDiagnostics.LimitTag, name), SideTag);
+        TelnetLog.LimitHit(SessionLog, Id, name, limit.Limit, limit.Attempted);
+    }
+
+    /// <summary>
+    /// Logs the start of a START-TLS handshake and starts its span, without making the span the current activity of
+    /// the receive loop that calls this (it runs on for the whole session).
+    /// </summary>
+    public (long Started, Activity? Activity) StartTlsStarted(bool asServer)
+    {
+        TelnetLog.StartTlsStarted(NegotiationLog, Id, asServer ? "server" : "client");
+        var previous = Activity.Current;
+        var activity = TelnetDiagnostics.ActivitySource.StartActivity(TelnetDiagnostics.StartTlsActivityName, ActivityKind.Internal);
+        Activity.Current = previous;
+        activity?.SetTag(TelnetDiagnostics.SideTag, Side);
+        return (Stopwatch.GetTimestamp(), activity);
+    }
+
+    public void StartTlsEnded((long Started, Activity? Activity) handshake, Exception? error)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(handshake.Started);
+        var errorType = error is null ? null : ConnectTelemetry.ErrorType(error);
+        if (errorType is null)
+        {
+            Metrics.StartTlsDuration.Record(elapsed.TotalSeconds, SideTag);
+        }
+        else
+        {
+            Metrics.StartTlsDuration.Record(elapsed.TotalSeconds, SideTag, new KeyValuePair<string, object?>(TelnetDiagnostics.ErrorTypeTag, errorType));
+        }
+
+        if (handshake.Activity is { } activity)
+        {
+            if (errorType is not null)
+            {
+                activity.SetTag(TelnetDiagnostics.ErrorTypeTag, errorType);
+                activity.SetStatus(ActivityStatusCode.Error, error!.Message);
+            }
+
+            var previous = Activity.Current;
+            activity.Stop();
+            Activity.Current = previous;
+        }
+
         if (error is null)
         {
             TelnetLog.StartTlsCompleted(NegotiationLog, Id, elapsed.TotalMilliseconds);
         }
         else
         {
-            TelnetLog.StartTlsFailed(NegotiationLog, Id, elapsed.TotalMilliseconds, ConnectTelemetry.ErrorType(error), error);
+            TelnetLog.StartTlsFailed(NegotiationLog, Id, elapsed.TotalMilliseconds, errorType!, error);
         }
     }
 

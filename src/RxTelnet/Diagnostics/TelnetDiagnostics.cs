@@ -17,7 +17,7 @@ using System.Diagnostics;
 /// </para>
 /// <para>
 /// <b>Metrics</b> are recorded on a meter named <see cref="MeterName"/>: one created by
-/// <c>TelnetSessionOptions.MeterFactory</c> when it is set, a process-wide one otherwise. Instrument
+/// <see cref="Session.TelnetSessionOptions.MeterFactory"/> when it is set, a process-wide one otherwise. Instrument
 /// names follow OpenTelemetry's conventions (dotted lower case, UCUM units, <c>error.type</c> on failures).
 /// </para>
 /// <para>

@@ -1,5 +1,6 @@
 namespace RxTelnet.Session;
 
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -39,6 +40,7 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
     private readonly Task _acceptLoop;
     private readonly ILogger _log;
     private readonly ILogger _transportLog;
+    private readonly TelnetMetrics _metrics;
     private long _accepted;
     private long _rejected;
     private int _active;
@@ -54,6 +56,7 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
         var loggers = (options ?? TelnetSessionOptions.Default).LoggerFactory;
         _log = loggers.CreateLogger(TelnetDiagnostics.ListenerCategory);
         _transportLog = loggers.CreateLogger(TelnetDiagnostics.TransportCategory);
+        _metrics = TelnetMetrics.For(options?.MeterFactory);
         TelnetLog.ListenerStarted(_log, LocalEndPoint, certificate is null ? "plain" : "TLS", maxSessions);
         _acceptLoop = AcceptLoopAsync(_stop.Token);
     }
@@ -206,6 +209,10 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
                 // A connection flood must not exhaust the process: past the limit, no session, no thread, no buffer.
                 Interlocked.Decrement(ref _active);
                 Interlocked.Increment(ref _rejected);
+                _metrics.LimitHits.Add(
+                    1,
+                    new KeyValuePair<string, object?>(TelnetDiagnostics.LimitTag, nameof(MaxSessions)),
+                    new KeyValuePair<string, object?>(TelnetDiagnostics.SideTag, "server"));
                 ListenerLog.SessionLimitHit(_log, LocalEndPoint, MaxSessions, EndPoints.Remote(accepted));
                 accepted.Dispose();
                 continue;
@@ -222,8 +229,43 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the <see cref="TelnetDiagnostics.AcceptActivityName"/> span of one connection. Called on the
+    /// connection's own work item, so it is the current activity there only, never on the accept loop.
+    /// </summary>
+    private Activity? StartAcceptActivity(Socket accepted)
+    {
+        var activity = TelnetDiagnostics.ActivitySource.StartActivity(TelnetDiagnostics.AcceptActivityName, ActivityKind.Server);
+        if (activity is not null)
+        {
+            activity.SetTag("server.port", LocalEndPoint.Port);
+            if (EndPoints.Remote(accepted) is IPEndPoint remote)
+            {
+                activity.SetTag("client.address", remote.Address.ToString());
+                activity.SetTag("client.port", remote.Port);
+            }
+
+            activity.SetTag("tls", _certificate is not null);
+        }
+
+        return activity;
+    }
+
+    private static void Fail(Activity? activity, Exception error)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(TelnetDiagnostics.ErrorTypeTag, ConnectTelemetry.ErrorType(error));
+        activity.SetStatus(ActivityStatusCode.Error, error.Message);
+        activity.Dispose();
+    }
+
     private Task ServePlain(Socket accepted)
     {
+        var activity = StartAcceptActivity(accepted);
         SocketTransport transport;
         try
         {
@@ -233,17 +275,19 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
         catch (Exception ex) when (ex is ArgumentException or SocketException or ObjectDisposedException)
         {
             // Disconnected between accept and wrap.
+            Fail(activity, ex);
             accepted.Dispose();
             Interlocked.Decrement(ref _active);
             return Task.CompletedTask;
         }
 
-        Serve(transport);
+        Serve(transport, activity);
         return Task.CompletedTask;
     }
 
     private async Task HandshakeAsync(Socket accepted, X509Certificate2 certificate, CancellationToken token)
     {
+        var activity = StartAcceptActivity(accepted);
         TlsTransport transport;
         var remote = EndPoints.Remote(accepted);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -257,15 +301,17 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
         {
             // A client that fails the handshake, or takes too long, gets no session; the socket is already disposed.
             TelnetLog.TlsHandshakeFailed(_transportLog, LocalEndPoint, remote, ConnectTelemetry.ErrorType(ex), ex);
+            Fail(activity, ex);
             accepted.Dispose();
             Interlocked.Decrement(ref _active);
             return;
         }
 
-        Serve(transport);
+        Serve(transport, activity);
     }
 
-    private void Serve(ITelnetTransport transport)
+    /// <summary>Hands the connection to the subscribers as a session, ends its accept span, then starts the session.</summary>
+    private void Serve(ITelnetTransport transport, Activity? activity)
     {
         var session = new TelnetSession(transport, _options);
         session.MarkListenerSession();
@@ -281,12 +327,16 @@ public sealed class TelnetListener : IDisposable, IAsyncDisposable
                 _sessions.OnNext(session);
             }
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             // A subscriber that throws must not stop the listener; the session it failed on is closed.
+            Fail(activity, ex);
             session.Dispose();
             return;
         }
+
+        // Ended before the session starts receiving: the session's own work is not part of the accept.
+        activity?.Dispose();
 
         // The subscriber may already have closed or disposed the session (a server that only greets).
         session.TryStart();

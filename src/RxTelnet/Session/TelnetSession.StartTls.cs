@@ -29,7 +29,7 @@ public sealed partial class TelnetSession
     private volatile bool _tlsSwitchPending;
     private volatile bool _tlsUpgrading;
     private Task? _ourFollows;
-    private long _tlsStartedAt;
+    private (long Started, System.Diagnostics.Activity? Activity) _tlsStartedAt;
 
     /// <summary>Gets whether the connection is encrypted: a TLS transport, or after a START-TLS upgrade.</summary>
     public bool IsSecure => NegotiationState()._secure!.Value;

@@ -1,5 +1,6 @@
 namespace RxTelnet.Session;
 
+using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -241,4 +242,11 @@ public sealed record class TelnetSessionOptions
         get => _loggerFactory;
         init => _loggerFactory = value ?? throw new ArgumentNullException(nameof(LoggerFactory));
     }
+
+    /// <summary>
+    /// Gets the factory of the meter sessions, listeners and connects record on (instruments in
+    /// <see cref="Diagnostics.TelnetDiagnostics"/>), for example the one dependency injection provides; null, the
+    /// default, records on a process-wide meter of the same name (<see cref="Diagnostics.TelnetDiagnostics.MeterName"/>).
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
 }
