@@ -1,6 +1,7 @@
 namespace RxTelnet.Compat;
 
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 
 /// <summary>
 /// The audit events of <see cref="Telnet"/>: what telnetlib raises through <c>sys.audit</c>
@@ -36,12 +37,23 @@ public static class TelnetAudit
     /// <summary>The activity tag holding the bytes of a write (a byte array).</summary>
     public const string BufferTag = "telnet.buffer";
 
-    /// <summary>Gets the activity source that traces opens and writes.</summary>
-    public static ActivitySource ActivitySource { get; } = new(SourceName, typeof(TelnetAudit).Assembly.GetName().Version?.ToString());
+    /// <summary>Gets the activity source that traces opens and writes: RxTelnet's one source, <see cref="Diagnostics.TelnetDiagnostics.ActivitySource"/>.</summary>
+    public static ActivitySource ActivitySource => Diagnostics.TelnetDiagnostics.ActivitySource;
 
     /// <summary>Gets the diagnostic listener that raises the audit events with their payloads.</summary>
     public static DiagnosticListener DiagnosticListener { get; } = new(SourceName);
 
+    /// <summary>
+    /// Why the audit writes are trim- and AOT-safe: <see cref="DiagnosticSource.Write{T}(string, T)"/> keeps the public
+    /// properties of <c>T</c> (its parameter is annotated with <c>DynamicallyAccessedMembers(PublicProperties)</c>),
+    /// and <c>T</c> is the exact, sealed payload record, so no derived type's properties can be missing. What the
+    /// warning is left about, properties of the property values (<see cref="Telnet"/>, a <see cref="ReadOnlyMemory{T}"/>),
+    /// is not part of the event's contract: a subscriber gets those as objects and uses them as such.
+    /// </summary>
+    private const string WriteIsTrimSafe =
+        "T is the sealed payload record, whose public properties Write<T> keeps; their values are handed over as objects, not reflected over.";
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = WriteIsTrimSafe)]
     internal static void RaiseOpen(Telnet telnet, string host, int port)
     {
         if (DiagnosticListener.IsEnabled(OpenEventName))
@@ -50,6 +62,7 @@ public static class TelnetAudit
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = WriteIsTrimSafe)]
     internal static void RaiseWrite(Telnet telnet, byte[] wire)
     {
         if (DiagnosticListener.IsEnabled(WriteEventName))

@@ -1,5 +1,6 @@
 namespace RxTelnet.Session;
 
+using RxTelnet.Diagnostics;
 using RxTelnet.Transport;
 
 /// <summary>Opens client sessions over TCP.</summary>
@@ -25,14 +26,17 @@ public static class TelnetClient
         Action<TelnetSession>? configure = null,
         CancellationToken cancellationToken = default)
     {
-        // Called outside the async body so that its argument checks throw at once instead of faulting the task.
-        var connecting = SocketTransport.ConnectAsync(host, port, connectTimeout, cancellationToken);
-        return StartAsync(connecting, options, configure);
+        // Checked outside the async body so that bad arguments throw at once instead of faulting the task.
+        _ = SocketTransport.ValidateConnectArguments(host, port, connectTimeout);
+        return StartAsync(host, port, connectTimeout, options, configure, cancellationToken);
     }
 
-    private static async Task<TelnetSession> StartAsync(Task<SocketTransport> connecting, TelnetSessionOptions? options, Action<TelnetSession>? configure)
+    private static async Task<TelnetSession> StartAsync(
+        string host, int port, TimeSpan? connectTimeout, TelnetSessionOptions? options, Action<TelnetSession>? configure, CancellationToken cancellationToken)
     {
-        var transport = await connecting.ConfigureAwait(false);
+        // In the async body: the span becomes Activity.Current here only, never in the caller's context.
+        var transport = await ConnectTelemetry.MeasureAsync(
+            host, port, options, () => SocketTransport.ConnectAsync(host, port, connectTimeout, cancellationToken)).ConfigureAwait(false);
         var session = new TelnetSession(transport, options);
         try
         {

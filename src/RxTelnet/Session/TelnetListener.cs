@@ -1,10 +1,13 @@
 namespace RxTelnet.Session;
 
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
+using RxTelnet.Diagnostics;
 using RxTelnet.Transport;
 
 /// <summary>
@@ -27,7 +30,7 @@ using RxTelnet.Transport;
 /// is closed at once, without a session, and counted in <see cref="RejectedCount"/>.
 /// </para>
 /// </remarks>
-public sealed class TelnetListener : IDisposable
+public sealed class TelnetListener : IDisposable, IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly TelnetSessionOptions? _options;
@@ -35,10 +38,14 @@ public sealed class TelnetListener : IDisposable
     private readonly Subject<TelnetSession> _sessions = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
+    private readonly ILogger _log;
+    private readonly ILogger _transportLog;
+    private readonly TelnetMetrics _metrics;
     private long _accepted;
     private long _rejected;
     private int _active;
     private bool _ended;
+    private int _stopping;
 
     private TelnetListener(Socket socket, TelnetSessionOptions? options, X509Certificate2? certificate, int maxSessions)
     {
@@ -47,6 +54,11 @@ public sealed class TelnetListener : IDisposable
         _certificate = certificate;
         MaxSessions = maxSessions;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        var loggers = (options ?? TelnetSessionOptions.Default).LoggerFactory;
+        _log = loggers.CreateLogger(TelnetDiagnostics.ListenerCategory);
+        _transportLog = loggers.CreateLogger(TelnetDiagnostics.TransportCategory);
+        _metrics = TelnetMetrics.For(options?.MeterFactory);
+        TelnetLog.ListenerStarted(_log, LocalEndPoint, certificate is null ? "plain" : "TLS", maxSessions);
         _acceptLoop = AcceptLoopAsync(_stop.Token);
     }
 
@@ -110,15 +122,14 @@ public sealed class TelnetListener : IDisposable
     }
 
     /// <summary>Stops accepting and completes <see cref="Sessions"/>. Idempotent.</summary>
+    /// <remarks>Blocks until the accept loop has ended; prefer <see cref="DisposeAsync"/> on a thread that must not block.</remarks>
     public void Dispose()
     {
-        if (_stop.IsCancellationRequested)
+        if (!BeginStop())
         {
             return;
         }
 
-        _stop.Cancel();
-        _socket.Dispose();
         try
         {
             _acceptLoop.GetAwaiter().GetResult();
@@ -128,6 +139,43 @@ public sealed class TelnetListener : IDisposable
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Stops accepting and completes <see cref="Sessions"/>, without blocking a thread while the accept loop ends.
+    /// Idempotent, and interchangeable with <see cref="Dispose"/>; sessions already accepted live on until they are closed.
+    /// </summary>
+    /// <returns>A task that completes once the accept loop has ended and <see cref="Sessions"/> has completed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (!BeginStop())
+        {
+            return;
+        }
+
+        try
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>Cancels the accept loop and closes the listening socket; false when another call already did.</summary>
+    private bool BeginStop()
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) != 0)
+        {
+            return false;
+        }
+
+        _stop.Cancel();
+        _socket.Dispose();
+        TelnetLog.ListenerStopped(_log, LocalEndPoint, AcceptedCount, RejectedCount);
+        return true;
     }
 
     private async Task AcceptLoopAsync(CancellationToken token)
@@ -162,8 +210,18 @@ public sealed class TelnetListener : IDisposable
                 // A connection flood must not exhaust the process: past the limit, no session, no thread, no buffer.
                 Interlocked.Decrement(ref _active);
                 Interlocked.Increment(ref _rejected);
+                _metrics.LimitHits.Add(
+                    1,
+                    new KeyValuePair<string, object?>(TelnetDiagnostics.LimitTag, nameof(MaxSessions)),
+                    new KeyValuePair<string, object?>(TelnetDiagnostics.SideTag, "server"));
+                ListenerLog.SessionLimitHit(_log, LocalEndPoint, MaxSessions, EndPoints.Remote(accepted));
                 accepted.Dispose();
                 continue;
+            }
+
+            if (_log.IsEnabled(LogLevel.Debug))
+            {
+                TelnetLog.ConnectionAccepted(_log, LocalEndPoint, EndPoints.Remote(accepted), ActiveSessionCount);
             }
 
             // Off the accept loop: nothing about this connection delays the next accept.
@@ -172,8 +230,43 @@ public sealed class TelnetListener : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the <see cref="TelnetDiagnostics.AcceptActivityName"/> span of one connection. Called on the
+    /// connection's own work item, so it is the current activity there only, never on the accept loop.
+    /// </summary>
+    private Activity? StartAcceptActivity(Socket accepted)
+    {
+        var activity = TelnetDiagnostics.ActivitySource.StartActivity(TelnetDiagnostics.AcceptActivityName, ActivityKind.Server);
+        if (activity is not null)
+        {
+            activity.SetTag("server.port", LocalEndPoint.Port);
+            if (EndPoints.Remote(accepted) is IPEndPoint remote)
+            {
+                activity.SetTag("client.address", remote.Address.ToString());
+                activity.SetTag("client.port", remote.Port);
+            }
+
+            activity.SetTag("tls", _certificate is not null);
+        }
+
+        return activity;
+    }
+
+    private static void Fail(Activity? activity, Exception error)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(TelnetDiagnostics.ErrorTypeTag, ConnectTelemetry.ErrorType(error));
+        activity.SetStatus(ActivityStatusCode.Error, error.Message);
+        activity.Dispose();
+    }
+
     private Task ServePlain(Socket accepted)
     {
+        var activity = StartAcceptActivity(accepted);
         SocketTransport transport;
         try
         {
@@ -183,18 +276,21 @@ public sealed class TelnetListener : IDisposable
         catch (Exception ex) when (ex is ArgumentException or SocketException or ObjectDisposedException)
         {
             // Disconnected between accept and wrap.
+            Fail(activity, ex);
             accepted.Dispose();
             Interlocked.Decrement(ref _active);
             return Task.CompletedTask;
         }
 
-        Serve(transport);
+        Serve(transport, activity);
         return Task.CompletedTask;
     }
 
     private async Task HandshakeAsync(Socket accepted, X509Certificate2 certificate, CancellationToken token)
     {
+        var activity = StartAcceptActivity(accepted);
         TlsTransport transport;
+        var remote = EndPoints.Remote(accepted);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
         limit.CancelAfter(HandshakeTimeout);
         try
@@ -202,15 +298,17 @@ public sealed class TelnetListener : IDisposable
             accepted.NoDelay = true;
             transport = await TlsTransport.AcceptAsync(accepted, certificate, limit.Token).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             // A client that fails the handshake, or takes too long, gets no session; the socket is already disposed.
+            TelnetLog.TlsHandshakeFailed(_transportLog, LocalEndPoint, remote, ConnectTelemetry.ErrorType(ex), ex);
+            Fail(activity, ex);
             accepted.Dispose();
             Interlocked.Decrement(ref _active);
             return;
         }
 
-        Serve(transport);
+        Serve(transport, activity);
     }
 
     /// <summary>Ends <see cref="Sessions"/> once, serialised with the sessions handed out.</summary>
@@ -235,7 +333,8 @@ public sealed class TelnetListener : IDisposable
         }
     }
 
-    private void Serve(ITelnetTransport transport)
+    /// <summary>Hands the connection to the subscribers as a session, ends its accept span, then starts the session.</summary>
+    private void Serve(ITelnetTransport transport, Activity? activity)
     {
         var session = new TelnetSession(transport, _options);
         session.MarkListenerSession();
@@ -251,6 +350,7 @@ public sealed class TelnetListener : IDisposable
                 if (_ended)
                 {
                     // Accepted (or still in its TLS handshake) when the listener stopped: nobody can take it now.
+                    activity?.Dispose();
                     session.Dispose();
                     return;
                 }
@@ -258,12 +358,16 @@ public sealed class TelnetListener : IDisposable
                 _sessions.OnNext(session);
             }
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             // A subscriber that throws must not stop the listener; the session it failed on is closed.
+            Fail(activity, ex);
             session.Dispose();
             return;
         }
+
+        // Ended before the session starts receiving: the session's own work is not part of the accept.
+        activity?.Dispose();
 
         // The subscriber may already have closed or disposed the session (a server that only greets).
         session.TryStart();

@@ -241,6 +241,7 @@ public sealed partial class TelnetSession
             SettleHeld();
         }
 
+        _telemetry.Negotiation(command, outcome);
         Publish(outcome);
     }
 
@@ -319,6 +320,7 @@ public sealed partial class TelnetSession
     /// <summary>Called under <see cref="_negotiationGate"/> after the replies of the same step were queued.</summary>
     private void OnOptionChanged(OptionChange change)
     {
+        _telemetry.OptionChanged(change);
         if (change is { Option: TelnetOption.Naws, Side: OptionSide.Local, Enabled: true } && _windowSize is { } size)
         {
             // RFC 1073: the client sends its size as soon as NAWS is agreed.

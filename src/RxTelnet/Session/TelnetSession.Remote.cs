@@ -124,7 +124,11 @@ public sealed partial class TelnetSession
     }
 
     /// <summary>Marks a session a listener made: it answers AYT by default.</summary>
-    internal void MarkListenerSession() => _isListenerSession = true;
+    internal void MarkListenerSession()
+    {
+        _isListenerSession = true;
+        _telemetry.IsServer = true;
+    }
 
     private IObservable<T> RemoteValues<T>(ref ReplaySubject<T>? field)
     {

@@ -29,6 +29,7 @@ public sealed partial class TelnetSession
     private volatile bool _tlsSwitchPending;
     private volatile bool _tlsUpgrading;
     private Task? _ourFollows;
+    private (long Started, System.Diagnostics.Activity? Activity) _tlsStartedAt;
 
     /// <summary>Gets whether the connection is encrypted: a TLS transport, or after a START-TLS upgrade.</summary>
     public bool IsSecure => NegotiationState()._secure!.Value;
@@ -238,12 +239,14 @@ public sealed partial class TelnetSession
         }
 
         Task upgrade;
+        _tlsStartedAt = _telemetry.StartTlsStarted(tls.IsServer);
         try
         {
             upgrade = ((ITlsUpgradableTransport)_transport).UpgradeToTlsAsync(alreadyReceived, ourFollows, tls);
         }
         catch (InvalidOperationException ex)
         {
+            _telemetry.StartTlsEnded(_tlsStartedAt, ex);
             Shutdown(TelnetCloseReason.TransportError, ex);
             return;
         }
@@ -263,13 +266,15 @@ public sealed partial class TelnetSession
         _tlsUpgrading = false;
         if (upgrade.IsCompletedSuccessfully)
         {
+            _telemetry.StartTlsEnded(_tlsStartedAt, null);
             _secure!.OnNext(true);
         }
         else
         {
             // Observed here (the error reaches the application through the closing session), so the failed
             // task never surfaces later as an UnobservedTaskException.
-            _ = upgrade.Exception;
+            var error = upgrade.Exception?.InnerException ?? upgrade.Exception ?? (Exception)new OperationCanceledException();
+            _telemetry.StartTlsEnded(_tlsStartedAt, error);
         }
 
         // On failure the transport fails its received stream with the same error, which closes the session and

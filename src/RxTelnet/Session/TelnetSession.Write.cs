@@ -140,7 +140,9 @@ public sealed partial class TelnetSession
         if (wire.Length > limit)
         {
             // The caller's own mistake, not the peer's: this write fails, the session goes on.
-            return Task.FromException(new TelnetBufferLimitExceededException(nameof(TelnetSessionOptions.MaxPendingSendBytes), limit, wire.Length));
+            var tooLarge = new TelnetBufferLimitExceededException(nameof(TelnetSessionOptions.MaxPendingSendBytes), limit, wire.Length);
+            _telemetry.LimitHit(tooLarge);
+            return Task.FromException(tooLarge);
         }
 
         var replyKey = isReply ? ReplyKey(wire) : -1;
@@ -270,6 +272,7 @@ public sealed partial class TelnetSession
                 item.Completion.TrySetResult();
                 if (wire.Length > 0)
                 {
+                    _telemetry.Sent(wire);
                     _rawSent.OnNext(wire);
                 }
             }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Reactive;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using RxTelnet.Diagnostics;
 using RxTelnet.Internal;
 using RxTelnet.Protocol;
 using RxTelnet.Reading;
@@ -47,6 +48,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     private readonly Broadcast<TelnetCommand> _commands;
     private readonly BehaviorSubject<TelnetSessionState> _state = new(TelnetSessionState.Connecting);
     private readonly Subject<Exception> _subscriberErrors = new();
+    private readonly SessionTelemetry _telemetry;
     private IDisposable? _receiveSubscription;
     private Action<TelnetCommand>? _negotiationCallback;
     private TelnetSessionState _current = TelnetSessionState.Connecting;
@@ -74,6 +76,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         _events = new Broadcast<TelnetEvent>(_subscriberErrors);
         _data = new Broadcast<ReadOnlyMemory<byte>>(_subscriberErrors);
         _commands = new Broadcast<TelnetCommand>(_subscriberErrors);
+        _telemetry = new SessionTelemetry(_options);
     }
 
     /// <summary>Gets the options the session was created with.</summary>
@@ -176,6 +179,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         }
 
         SetState(TelnetSessionState.Open);
+        _telemetry.Opened(_transport.Socket);
         StartOptionHandlers();
         // The parse operator's work plus MCCP2: inflate after IAC SB COMPRESS2 IAC SE when we agreed to it.
         var pipeline = new InboundPipeline(
@@ -185,7 +189,11 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
             TakeTlsSwitch,
             SwitchToTls);
         var subscription = _transport.Received
-            .Do(_raw.OnNext)
+            .Do(chunk =>
+            {
+                _telemetry.Received(chunk);
+                _raw.OnNext(chunk);
+            })
             .Subscribe(pipeline);
         lock (_gate)
         {
@@ -247,6 +255,9 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
                 break;
             case TelnetEventKind.Command:
                 OnCommand(e.Command);
+                break;
+            case TelnetEventKind.Warning:
+                _telemetry.ProtocolWarning(e.Warning);
                 break;
         }
     }
@@ -344,6 +355,11 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
     /// </summary>
     private void Shutdown(TelnetCloseReason reason, Exception? error)
     {
+        if (error is TelnetBufferLimitExceededException limit)
+        {
+            _telemetry.LimitHit(limit);
+        }
+
         var completion = default(PendingCompletion);
         IDisposable? subscription = null;
         bool endRead;
@@ -384,6 +400,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
             return;
         }
 
+        _telemetry.Closed(reason, error);
         SetState(new TelnetSessionState(TelnetSessionStatus.Closed, reason, error));
 
         if (reason == TelnetCloseReason.TransportError && error is not null)

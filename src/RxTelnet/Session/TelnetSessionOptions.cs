@@ -1,6 +1,9 @@
 namespace RxTelnet.Session;
 
+using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text;
 using RxTelnet.Negotiation;
 using RxTelnet.Options;
@@ -10,6 +13,7 @@ using RxTelnet.Transport;
 /// <summary>How a <see cref="TelnetSession"/> parses, buffers and times.</summary>
 public sealed record class TelnetSessionOptions
 {
+    private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     /// <summary>The default limit of cooked data held for sequential reads: 16 MiB.</summary>
     public const int DefaultMaxBufferedBytes = 16 * 1024 * 1024;
 
@@ -226,4 +230,23 @@ public sealed record class TelnetSessionOptions
     /// only while the connection is not yet encrypted.
     /// </remarks>
     public StartTlsOptions? StartTls { get; init; }
+
+    /// <summary>
+    /// Gets where sessions, listeners, negotiation and connections log (categories and event ids in
+    /// <see cref="Diagnostics.TelnetDiagnostics"/>); <see cref="NullLoggerFactory.Instance"/>, which logs nothing, unless set.
+    /// Received and sent bytes are logged only at <see cref="LogLevel.Trace"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public ILoggerFactory LoggerFactory
+    {
+        get => _loggerFactory;
+        init => _loggerFactory = value ?? throw new ArgumentNullException(nameof(LoggerFactory));
+    }
+
+    /// <summary>
+    /// Gets the factory of the meter sessions, listeners and connects record on (instruments in
+    /// <see cref="Diagnostics.TelnetDiagnostics"/>), for example the one dependency injection provides; null, the
+    /// default, records on a process-wide meter of the same name (<see cref="Diagnostics.TelnetDiagnostics.MeterName"/>).
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
 }

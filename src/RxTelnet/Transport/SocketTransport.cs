@@ -44,6 +44,13 @@ public sealed class SocketTransport : StreamTransport
     public static Task<SocketTransport> ConnectAsync(string host, int port = DefaultPort, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         // Checked here, not in the async body, so that bad arguments throw at once instead of faulting the task.
+        var limit = ValidateConnectArguments(host, port, timeout);
+        return ConnectCoreAsync(host, port, limit, cancellationToken);
+    }
+
+    /// <summary>Checks a connect's arguments; returns the timeout, infinite when null.</summary>
+    internal static TimeSpan ValidateConnectArguments(string host, int port, TimeSpan? timeout)
+    {
         ArgumentException.ThrowIfNullOrEmpty(host);
         if (port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
         {
@@ -56,7 +63,7 @@ public sealed class SocketTransport : StreamTransport
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The connect timeout must not be negative.");
         }
 
-        return ConnectCoreAsync(host, port, limit, cancellationToken);
+        return limit;
     }
 
     private static async Task<SocketTransport> ConnectCoreAsync(string host, int port, TimeSpan limit, CancellationToken cancellationToken)
