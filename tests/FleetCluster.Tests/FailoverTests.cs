@@ -1,0 +1,235 @@
+namespace RxTelnet.Samples.FleetCluster.Tests;
+
+using System.Diagnostics;
+using System.Reactive.Concurrency;
+using Orleans.TestingHost;
+using RxTelnet.Samples.FleetCluster.Collecting;
+using RxTelnet.Samples.FleetCluster.Grains;
+using RxTelnet.Samples.MonitoringPipeline.Fleet;
+
+/// <summary>
+/// Three silos (Orleans TestingHost, in this process) poll simulated devices served by real <c>TelnetListener</c>s on
+/// loopback; one silo is stopped mid-run. Its devices' grains must come back on the other two and poll again within
+/// <see cref="FailoverBound"/>, and no result may be duplicated or go missing without the collector reporting the gap.
+/// </summary>
+/// <remarks>
+/// The bound: the keeper's round (1 s) re-activates a moved grain, which logs in and polls at the middle of its next
+/// slot (at most one period, 2 s, later); 15 s leaves room for a machine shared with other builds.
+/// </remarks>
+[TestFixture]
+[NonParallelizable]
+public sealed class FailoverTests
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan KeeperInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(15);
+
+    [Test]
+    [CancelAfter(170_000)]
+    public async Task Failover_StopOneOfThreeSilos_ThousandDevicesResumeWithoutSilentGaps()
+    {
+        await RunAsync(1000, kill: false);
+    }
+
+    [Test]
+    [CancelAfter(170_000)]
+    public async Task Failover_KillOneOfThreeSilos_DevicesResumeOnceTheClusterNotices()
+    {
+        await RunAsync(300, kill: true);
+    }
+
+    private static async Task RunAsync(int devices, bool kill)
+    {
+        var clock = Stopwatch.StartNew();
+        using var fleet = LoopbackFleet.Start(FleetProfiles.Uniform(devices, RandomFaults.None), DefaultScheduler.Instance);
+        var keys = fleet.Devices.Select(d => DeviceKey.Of(fleet.EndPointOf(d.Name)).ToString()).ToList();
+        FleetSilo.Settings = (DateTimeOffset.UtcNow, Period);
+
+        var builder = new TestClusterBuilder(3);
+        builder.AddSiloBuilderConfigurator<FleetSilo>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        TestContext.Progress.WriteLine($"{devices} devices, 3 silos deployed after {clock.Elapsed.TotalSeconds:0.0} s");
+        try
+        {
+            using var collector = new PollCollector();
+            var log = new RunLog(keys);
+            using var recording = collector.Entries.Subscribe(log.Add);
+            var observer = cluster.Client.CreateObjectReference<IPollObserver>(collector);
+            var keeper = new FleetKeeper(cluster.Client, keys, observer, TimeSpan.FromSeconds(10));
+            using var stopKeeper = new CancellationTokenSource();
+            var keeping = keeper.RunAsync(KeeperInterval, stopKeeper.Token);
+
+            // Every device polled well twice.
+            await log.WhenAll(keys, okResults: 2).WaitAsync(TimeSpan.FromSeconds(90));
+            var warm = clock.Elapsed;
+            var placement = collector.Read(l => l.SiloOfEachDevice());
+            var victim = cluster.SecondarySilos[^1];
+            var moved = placement.Where(p => p.Value == victim.Name).Select(p => p.Key).ToHashSet();
+            TestContext.Progress.WriteLine($"warm after {warm.TotalSeconds:0.0} s; per silo: {string.Join(", ", placement.GroupBy(p => p.Value).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}");
+            Assert.That(placement.Values.Distinct().Count(), Is.EqualTo(3), "every silo polls some devices before the stop");
+            Assert.That(moved, Is.Not.Empty);
+
+            // Stop one silo; from then on only results from the others count as resumed.
+            var stopAt = DateTimeOffset.UtcNow;
+            log.Mark(stopAt, victim.Name);
+            if (kill)
+            {
+                await cluster.KillSiloAsync(victim);
+            }
+            else
+            {
+                await cluster.StopSiloAsync(victim);
+            }
+
+            // A graceful stop lets the polls under way finish: results from the victim may still arrive until here.
+            var stoppedAt = DateTimeOffset.UtcNow;
+
+            await log.WhenResumed(moved).WaitAsync(FailoverBound + TimeSpan.FromSeconds(30));
+            var resumedIn = log.ResumedAt(moved) - stopAt;
+            TestContext.Progress.WriteLine($"{victim.Name} {(kill ? "killed" : "stopped")}: {moved.Count} devices moved, all polling again {resumedIn.TotalSeconds:0.0} s after the stop");
+
+            // Then three more good polls of every device, wherever it lives now.
+            await log.WhenAll(keys, okResults: 3, after: log.ResumedAt(moved)).WaitAsync(TimeSpan.FromSeconds(60));
+            await stopKeeper.CancelAsync();
+            await keeping.WaitAsync(TimeSpan.FromSeconds(30));
+
+            var entries = log.Snapshot();
+            var (gaps, missing, duplicates) = collector.Read(l => (l.Gaps, l.MissingResults, l.Duplicates));
+            TestContext.Progress.WriteLine($"{entries.Count} results, gaps {gaps} ({missing} missing; {entries.Where(e => e.Verdict == LedgerVerdict.AfterGap).Count(e => moved.Contains(e.Result.DeviceId))} of them on moved devices), duplicates {duplicates}, keeper call failures {keeper.FailedCalls}; {clock.Elapsed.TotalSeconds:0.0} s in all");
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(resumedIn, Is.LessThanOrEqualTo(FailoverBound), "moved devices polled again within the bound");
+                Assert.That(duplicates, Is.Zero, "no result counted twice");
+                Assert.That(entries.Where(e => e.Result.Silo == victim.Name && e.Result.Completed > stoppedAt), Is.Empty, "nothing polled on the stopped silo once it is down");
+                foreach (var device in moved)
+                {
+                    // In arrival order: the victim's last results, then only the new silo's; never both at once, never back.
+                    var silos = entries.Where(e => e.Result.DeviceId == device).Select(e => e.Result.Silo).ToList();
+                    var firstElsewhere = silos.FindIndex(s => s != victim.Name);
+                    Assert.That(firstElsewhere, Is.GreaterThan(0), $"{device} polled on {victim.Name}, then elsewhere");
+                    Assert.That(silos.Skip(firstElsewhere).Distinct(), Is.EqualTo(new[] { silos[firstElsewhere] }), $"{device} stays on one surviving silo");
+                }
+
+                AssertEveryHoleReported(entries);
+                Assert.That(entries.Sum(e => e.Missing), Is.EqualTo(missing), "the ledger's count agrees with the gaps it reported");
+            });
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Checks the ledger from outside: for each device, the numbers that arrived, sorted, may only jump where the
+    /// ledger reported exactly that gap. A number that went missing without a gap report fails here.
+    /// </summary>
+    private static void AssertEveryHoleReported(IReadOnlyList<LedgerEntry> entries)
+    {
+        foreach (var device in entries.GroupBy(e => e.Result.DeviceId))
+        {
+            var accepted = device.Where(e => e.Verdict != LedgerVerdict.Duplicate).ToList();
+            var numbers = accepted.Select(e => e.Result.Sequence).ToList();
+            Assert.That(numbers, Is.Ordered.And.Unique, $"{device.Key}: numbers arrive once, in order");
+            var reported = accepted.Where(e => e.Verdict == LedgerVerdict.AfterGap).Select(e => (e.MissingFrom, e.MissingTo)).ToHashSet();
+            for (var i = 1; i < numbers.Count; i++)
+            {
+                if (numbers[i] != numbers[i - 1] + 1)
+                {
+                    Assert.That(reported, Does.Contain((numbers[i - 1] + 1, numbers[i] - 1)), $"{device.Key}: the hole after {numbers[i - 1]} is reported as a gap");
+                }
+            }
+
+            Assert.That(reported, Has.Count.EqualTo(numbers.Zip(numbers.Skip(1)).Count(p => p.Second != p.First + 1)), $"{device.Key}: no gap reported that is not a hole");
+        }
+    }
+
+    /// <summary>Every entry the collector emitted, with waits on conditions over them (fed serially by the collector).</summary>
+    private sealed class RunLog(IReadOnlyList<string> devices)
+    {
+        private readonly object _gate = new();
+        private readonly List<LedgerEntry> _entries = new(devices.Count * 20);
+        private readonly List<(Func<bool> Done, TaskCompletionSource Signal)> _waits = [];
+        private readonly Dictionary<string, DateTimeOffset> _resumed = new(StringComparer.Ordinal);
+        private DateTimeOffset _stopAt = DateTimeOffset.MaxValue;
+        private string _victim = string.Empty;
+
+        public void Add(LedgerEntry entry)
+        {
+            lock (_gate)
+            {
+                _entries.Add(entry);
+                var r = entry.Result;
+                if (r.Status == FleetPollStatus.Ok && r.Silo != _victim && r.Completed > _stopAt)
+                {
+                    _resumed.TryAdd(r.DeviceId, r.Completed);
+                }
+
+                _waits.RemoveAll(w =>
+                {
+                    if (!w.Done())
+                    {
+                        return false;
+                    }
+
+                    w.Signal.TrySetResult();
+                    return true;
+                });
+            }
+        }
+
+        public void Mark(DateTimeOffset stopAt, string victim)
+        {
+            lock (_gate)
+            {
+                (_stopAt, _victim) = (stopAt, victim);
+            }
+        }
+
+        public DateTimeOffset ResumedAt(IEnumerable<string> moved)
+        {
+            lock (_gate)
+            {
+                return moved.Max(d => _resumed[d]);
+            }
+        }
+
+        public Task WhenResumed(IReadOnlySet<string> moved) => When(() => moved.All(_resumed.ContainsKey));
+
+        public Task WhenAll(IEnumerable<string> keys, int okResults, DateTimeOffset? after = null)
+        {
+            var set = keys.ToHashSet(StringComparer.Ordinal);
+            var since = after ?? DateTimeOffset.MinValue;
+            return When(() => _entries
+                .Where(e => e.Result.Status == FleetPollStatus.Ok && e.Result.Completed > since && set.Contains(e.Result.DeviceId))
+                .GroupBy(e => e.Result.DeviceId)
+                .Count(g => g.Count() >= okResults) == set.Count);
+        }
+
+        public List<LedgerEntry> Snapshot()
+        {
+            lock (_gate)
+            {
+                return [.. _entries];
+            }
+        }
+
+        private Task When(Func<bool> done)
+        {
+            lock (_gate)
+            {
+                if (done())
+                {
+                    return Task.CompletedTask;
+                }
+
+                var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waits.Add((done, signal));
+                return signal.Task;
+            }
+        }
+    }
+}
