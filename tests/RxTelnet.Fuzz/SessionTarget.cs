@@ -1213,7 +1213,8 @@ internal sealed class SessionRun
     /// <summary>Every completed write went to the transport whole and in order; the rest is the session's own negotiation, bounded by the requests.</summary>
     private void CheckWrites()
     {
-        var expected = _writes.Where(static w => w.Task.IsCompletedSuccessfully && w.Ordered).ToList();
+        // An empty write completes without a send: there is nothing to put on the wire.
+        var expected = _writes.Where(static w => w.Task.IsCompletedSuccessfully && w.Ordered && w.Wire.Length > 0).ToList();
         var held = _writes.Where(static w => w.Task.IsCompletedSuccessfully && !w.Ordered).ToList();
         var next = 0;
         var wonts = new int[256];
