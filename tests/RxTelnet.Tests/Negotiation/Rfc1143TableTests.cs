@@ -240,6 +240,32 @@ public sealed class Rfc1143TableTests
         Assert.That(outcome, Is.EqualTo(new NegotiationOutcome(TelnetOption.TimingMark, OptionSide.Local, OptionQState.WantYes, OptionQState.No, NegotiationError.None)));
     }
 
+    [TestCase(OptionQState.Yes, OptionQState.No, true, false)]
+    [TestCase(OptionQState.No, OptionQState.Yes, false, true)]
+    [TestCase(OptionQState.WantYes, OptionQState.WantNo, false, false)]
+    public void OptionState_EnabledOnlyAtYes_AndReadsEachSide(OptionQState local, OptionQState remote, bool localEnabled, bool remoteEnabled)
+    {
+        var state = new OptionState(local, OptionQueue.Opposite, remote, OptionQueue.Empty);
+
+        Assert.That((state.IsLocalEnabled, state.IsRemoteEnabled), Is.EqualTo((localEnabled, remoteEnabled)));
+        Assert.That((state.StateOf(OptionSide.Local), state.StateOf(OptionSide.Remote)), Is.EqualTo((local, remote)));
+        Assert.That((state.QueueOf(OptionSide.Local), state.QueueOf(OptionSide.Remote)), Is.EqualTo((OptionQueue.Opposite, OptionQueue.Empty)));
+    }
+
+    [TestCase(OptionQState.No, OptionQState.Yes, true)]
+    [TestCase(OptionQState.WantYes, OptionQState.Yes, true)]
+    [TestCase(OptionQState.Yes, OptionQState.No, false)]
+    [TestCase(OptionQState.Yes, OptionQState.WantNo, false)]
+    [TestCase(OptionQState.No, OptionQState.WantYes, null)]
+    [TestCase(OptionQState.Yes, OptionQState.Yes, null)]
+    [TestCase(OptionQState.WantNo, OptionQState.No, null)]
+    public void NegotiationOutcome_Change_OnlyWhenEnteringOrLeavingYes(OptionQState before, OptionQState after, bool? enabled)
+    {
+        var outcome = new NegotiationOutcome(TelnetOption.Naws, OptionSide.Remote, before, after, NegotiationError.None);
+
+        Assert.That(outcome.Change, Is.EqualTo(enabled is { } on ? new OptionChange(TelnetOption.Naws, OptionSide.Remote, on) : (OptionChange?)null));
+    }
+
     /// <summary>A policy whose answer for this side is <paramref name="allowed"/> and for the other side the opposite.</summary>
     private static TelnetOptionPolicy PolicyFor(OptionSide side, bool allowed) =>
         (side == OptionSide.Local) == allowed

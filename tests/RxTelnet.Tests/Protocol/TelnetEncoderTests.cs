@@ -196,4 +196,18 @@ public sealed class TelnetEncoderTests
 
         Assert.That(ex!.ParamName, Is.EqualTo("command"), "a negotiation or subnegotiation cannot be written without its option");
     }
+
+    [Test]
+    public void Errors_NameTheValueAndTheWayOut()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => TelnetEncoder.EscapeData([255, 1], new byte[2]), Throws.ArgumentException.With.Message.Contains("holds 2 bytes").And.Property("ParamName").EqualTo("destination"));
+            Assert.That(() => TelnetEncoder.EncodeText("a"u8, (TelnetNewline)9), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("Unknown newline mode").And.Property("ActualValue").EqualTo((TelnetNewline)9));
+            Assert.That(() => TelnetEncoder.Command(TelnetVerb.Will), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("Not a two-byte command").And.Property("ActualValue").EqualTo(TelnetVerb.Will));
+            Assert.That(() => TelnetEncoder.Negotiation(TelnetVerb.Nop, TelnetOption.Echo), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("WILL, WONT, DO or DONT").And.Property("ActualValue").EqualTo(TelnetVerb.Nop));
+            Assert.That(() => TelnetEncoder.Encode(new TelnetCommand(TelnetVerb.Iac)), Throws.ArgumentException.With.Message.Contains("EscapeData").And.Property("ParamName").EqualTo("command"));
+            Assert.That(() => TelnetEncoder.Encode(new TelnetCommand(TelnetVerb.Do)), Throws.ArgumentException.With.Message.StartsWith("Do needs an option").And.Property("ParamName").EqualTo("command"));
+        });
+    }
 }

@@ -15,6 +15,11 @@ public sealed class TelnetParserFastPathTests
     public static IEnumerable<TestCaseData> WholeSequences()
     {
         yield return Case("negotiation", [.. "a"u8, Iac, Do, 24, .. "b"u8]);
+        yield return Case("WILL, the lowest negotiation verb", [Iac, Will, 1]);
+        yield return Case("WONT", [Iac, 252, 1]);
+        yield return Case("DONT, the highest negotiation verb", [Iac, 254, 1]);
+        yield return Case("CR, subnegotiation, NUL", [.. "x\r"u8, Iac, Sb, 24, .. "a"u8, Iac, Se, 0, .. "y"u8]);
+        yield return Case("default cooking keeps NUL and DC1 in a long payload", [Iac, Sb, 24, .. "a"u8, 0, Dc1, .. Enumerable.Repeat((byte)'p', 40), Iac, Se]);
         yield return Case("command", [.. "a"u8, Iac, Nop, .. "b"u8]);
         yield return Case("escaped IAC", [.. "a"u8, Iac, Iac, .. "b"u8]);
         yield return Case("subnegotiation", [.. "a"u8, Iac, Sb, 24, 0, .. "vt100"u8, Iac, Se, .. "b"u8]);
@@ -68,6 +73,95 @@ public sealed class TelnetParserFastPathTests
 
         Assert.That(parser.StateMachineHandoffs, Is.EqualTo(1));
         Assert.That(Transcript.Merge(recorder.Lines), Is.EqualTo(Transcript.ParseBytewise(input, options)));
+    }
+
+    [Test]
+    public void Parse_WholeSubnegotiationAfterIacEndingThePreviousChunk_IsReportedAsASliceAtItsOffset()
+    {
+        var parser = new TelnetParser();
+        byte[] second = [Sb, 24, 0, .. "vt100"u8, Iac, Se];
+        var recorder = new Transcript.Recorder();
+        var offsets = new OffsetCapture();
+
+        parser.Parse([.. "a"u8, Iac], ref recorder);
+        parser.Parse(second, ref offsets);
+
+        Assert.That(offsets.Offsets, Is.EqualTo(new[] { 2 }), "the state machine reports an unescaped payload in one chunk as a slice too");
+    }
+
+    [Test]
+    public void Parse_OversizedSubnegotiation_IsNeverCopied()
+    {
+        var options = TelnetParserOptions.Default with { MaxSubnegotiationLength = 16 };
+        byte[] input = [Iac, Sb, 24, .. Enumerable.Repeat((byte)'x', 100_000), Iac, Se, .. "ok"u8];
+        var parser = new TelnetParser(options);
+        var recorder = new Transcript.Recorder();
+        parser.Parse([.. "warm"u8, Iac, Sb, 24, .. "1"u8, Iac, Iac, Iac, Se], ref recorder);
+
+        var allocated = TelnetParserTests.AllocatedWhileParsing(parser, input, ref recorder, times: 1);
+
+        Assert.That(recorder.Lines[^2..], Is.EqualTo(new[] { "WARNING SubnegotiationTooLong SB 24 (TTYPE)", "DATA \"ok\"" }));
+        Assert.That(allocated, Is.LessThan(4096), "past the limit nothing is kept, so no buffer grows to hold it");
+    }
+
+    [Test]
+    public void Parse_EscapedPayload_GrowsItsBufferGeometrically()
+    {
+        byte[] payload = [.. Enumerable.Range(0, 20).SelectMany(i => new byte[] { (byte)'a', Iac, Iac })];
+        byte[] input = [Iac, Sb, 24, .. payload, Iac, Se];
+        var parser = new TelnetParser();
+        var handler = new CountOnly();
+
+        var allocated = TelnetParserTests.AllocatedWhileParsing(parser, input, ref handler, times: 1);
+
+        Assert.That(handler.Subnegotiations, Is.EqualTo(1));
+        Assert.That(allocated, Is.LessThanOrEqualTo(256), "one 64-byte buffer holds the 40 bytes: no array per append, none sized to the limit");
+    }
+
+    private struct CountOnly : ITelnetParserHandler
+    {
+        public int Subnegotiations;
+
+        public void OnData(ReadOnlySpan<byte> data, int inputOffset)
+        {
+        }
+
+        public void OnCommand(TelnetVerb verb)
+        {
+        }
+
+        public void OnNegotiation(TelnetVerb verb, TelnetOption option)
+        {
+        }
+
+        public void OnSubnegotiation(TelnetOption option, ReadOnlySpan<byte> payload, int inputOffset) => Subnegotiations++;
+
+        public void OnWarning(TelnetWarning warning)
+        {
+        }
+    }
+
+    private sealed class OffsetCapture : ITelnetParserHandler
+    {
+        public List<int> Offsets { get; } = [];
+
+        public void OnData(ReadOnlySpan<byte> data, int inputOffset)
+        {
+        }
+
+        public void OnCommand(TelnetVerb verb)
+        {
+        }
+
+        public void OnNegotiation(TelnetVerb verb, TelnetOption option)
+        {
+        }
+
+        public void OnSubnegotiation(TelnetOption option, ReadOnlySpan<byte> payload, int inputOffset) => Offsets.Add(inputOffset);
+
+        public void OnWarning(TelnetWarning warning)
+        {
+        }
     }
 
     [TestCase(1)]
