@@ -11,11 +11,13 @@ using RxTelnet.Samples.MonitoringPipeline.Fleet;
 /// <summary>
 /// Three silos (Orleans TestingHost, in this process) poll simulated devices served by real <c>TelnetListener</c>s on
 /// loopback; one silo is stopped mid-run. Its devices' grains must come back on the other two and poll again within
-/// <see cref="FailoverBound"/>, and no result may be duplicated or go missing without the collector reporting the gap.
+/// a stated bound, and no result may be duplicated or go missing without the collector reporting the gap.
 /// </summary>
 /// <remarks>
-/// The bound: the keeper's round (1 s) re-activates a moved grain, which logs in and polls at the middle of its next
-/// slot (at most one period, 2 s, later); 15 s leaves room for a machine shared with other builds.
+/// The bounds. A stopped silo says goodbye: the keeper's round (1 s) re-activates a moved grain, which logs in and
+/// polls at the middle of its next slot (at most one period, 2 s, later); 15 s leaves room for a machine shared with
+/// other builds (measured: 4–5 s). A killed silo says nothing: the cluster first has to declare it dead from missed
+/// probes before its grains can be placed again, so that bound is 40 s (measured: 3–14 s).
 /// </remarks>
 [TestFixture]
 [NonParallelizable]
@@ -23,23 +25,25 @@ public sealed class FailoverTests
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan KeeperInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan KillBound = TimeSpan.FromSeconds(40);
 
     [Test]
     [CancelAfter(170_000)]
     public async Task Failover_StopOneOfThreeSilos_ThousandDevicesResumeWithoutSilentGaps()
     {
-        await RunAsync(1000, kill: false);
+        await RunAsync(1000, kill: false, StopBound);
     }
 
+    /// <summary>The same with no goodbye; 300 devices, so the two tests stay near a minute together on two cores.</summary>
     [Test]
     [CancelAfter(170_000)]
     public async Task Failover_KillOneOfThreeSilos_DevicesResumeOnceTheClusterNotices()
     {
-        await RunAsync(300, kill: true);
+        await RunAsync(300, kill: true, KillBound);
     }
 
-    private static async Task RunAsync(int devices, bool kill)
+    private static async Task RunAsync(int devices, bool kill, TimeSpan bound)
     {
         var clock = Stopwatch.StartNew();
         long metered = 0;
@@ -99,7 +103,7 @@ public sealed class FailoverTests
             // A graceful stop lets the polls under way finish: results from the victim may still arrive until here.
             var stoppedAt = DateTimeOffset.UtcNow;
 
-            await log.WhenResumed(moved).WaitAsync(FailoverBound + TimeSpan.FromSeconds(30));
+            await log.WhenResumed(moved).WaitAsync(bound + TimeSpan.FromSeconds(30));
             var resumedIn = log.ResumedAt(moved) - stopAt;
             TestContext.Progress.WriteLine($"{victim.Name} {(kill ? "killed" : "stopped")}: {moved.Count} devices moved, all polling again {resumedIn.TotalSeconds:0.0} s after the stop");
 
@@ -114,7 +118,7 @@ public sealed class FailoverTests
 
             Assert.Multiple(() =>
             {
-                Assert.That(resumedIn, Is.LessThanOrEqualTo(FailoverBound), "moved devices polled again within the bound");
+                Assert.That(resumedIn, Is.LessThanOrEqualTo(bound), "moved devices polled again within the bound");
                 Assert.That(duplicates, Is.Zero, "no result counted twice");
                 Assert.That(entries.Where(e => e.Result.Silo == victim.Name && e.Result.Completed > stoppedAt), Is.Empty, "nothing polled on the stopped silo once it is down");
                 foreach (var device in moved)
