@@ -1,6 +1,7 @@
 namespace RxTelnet.Samples.FleetCluster.Tests;
 
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
 using Orleans.TestingHost;
 using RxTelnet.Samples.FleetCluster.Collecting;
@@ -10,11 +11,13 @@ using RxTelnet.Samples.MonitoringPipeline.Fleet;
 /// <summary>
 /// Three silos (Orleans TestingHost, in this process) poll simulated devices served by real <c>TelnetListener</c>s on
 /// loopback; one silo is stopped mid-run. Its devices' grains must come back on the other two and poll again within
-/// <see cref="FailoverBound"/>, and no result may be duplicated or go missing without the collector reporting the gap.
+/// a stated bound, and no result may be duplicated or go missing without the collector reporting the gap.
 /// </summary>
 /// <remarks>
-/// The bound: the keeper's round (1 s) re-activates a moved grain, which logs in and polls at the middle of its next
-/// slot (at most one period, 2 s, later); 15 s leaves room for a machine shared with other builds.
+/// The bounds. A stopped silo says goodbye: the keeper's round (1 s) re-activates a moved grain, which logs in and
+/// polls at the middle of its next slot (at most one period, 2 s, later); 15 s leaves room for a machine shared with
+/// other builds (measured: 4–5 s). A killed silo says nothing: the cluster first has to declare it dead from missed
+/// probes before its grains can be placed again, so that bound is 40 s (measured: 3–14 s).
 /// </remarks>
 [TestFixture]
 [NonParallelizable]
@@ -22,25 +25,40 @@ public sealed class FailoverTests
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan KeeperInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan KillBound = TimeSpan.FromSeconds(40);
 
     [Test]
     [CancelAfter(170_000)]
     public async Task Failover_StopOneOfThreeSilos_ThousandDevicesResumeWithoutSilentGaps()
     {
-        await RunAsync(1000, kill: false);
+        await RunAsync(1000, kill: false, StopBound);
     }
 
+    /// <summary>The same with no goodbye; 300 devices, so the two tests stay near a minute together on two cores.</summary>
     [Test]
     [CancelAfter(170_000)]
     public async Task Failover_KillOneOfThreeSilos_DevicesResumeOnceTheClusterNotices()
     {
-        await RunAsync(300, kill: true);
+        await RunAsync(300, kill: true, KillBound);
     }
 
-    private static async Task RunAsync(int devices, bool kill)
+    private static async Task RunAsync(int devices, bool kill, TimeSpan bound)
     {
         var clock = Stopwatch.StartNew();
+        long metered = 0;
+        using var meter = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == FleetMetrics.MeterName && instrument.Name == "fleet.polls")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meter.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref metered, value));
+        meter.Start();
         using var fleet = LoopbackFleet.Start(FleetProfiles.Uniform(devices, RandomFaults.None), DefaultScheduler.Instance);
         var keys = fleet.Devices.Select(d => DeviceKey.Of(fleet.EndPointOf(d.Name)).ToString()).ToList();
         FleetSilo.Settings = (DateTimeOffset.UtcNow, Period);
@@ -85,7 +103,7 @@ public sealed class FailoverTests
             // A graceful stop lets the polls under way finish: results from the victim may still arrive until here.
             var stoppedAt = DateTimeOffset.UtcNow;
 
-            await log.WhenResumed(moved).WaitAsync(FailoverBound + TimeSpan.FromSeconds(30));
+            await log.WhenResumed(moved).WaitAsync(bound + TimeSpan.FromSeconds(30));
             var resumedIn = log.ResumedAt(moved) - stopAt;
             TestContext.Progress.WriteLine($"{victim.Name} {(kill ? "killed" : "stopped")}: {moved.Count} devices moved, all polling again {resumedIn.TotalSeconds:0.0} s after the stop");
 
@@ -100,7 +118,7 @@ public sealed class FailoverTests
 
             Assert.Multiple(() =>
             {
-                Assert.That(resumedIn, Is.LessThanOrEqualTo(FailoverBound), "moved devices polled again within the bound");
+                Assert.That(resumedIn, Is.LessThanOrEqualTo(bound), "moved devices polled again within the bound");
                 Assert.That(duplicates, Is.Zero, "no result counted twice");
                 Assert.That(entries.Where(e => e.Result.Silo == victim.Name && e.Result.Completed > stoppedAt), Is.Empty, "nothing polled on the stopped silo once it is down");
                 foreach (var device in moved)
@@ -113,7 +131,8 @@ public sealed class FailoverTests
                 }
 
                 AssertEveryHoleReported(entries);
-                Assert.That(entries.Sum(e => e.Missing), Is.EqualTo(missing), "the ledger's count agrees with the gaps it reported");
+                Assert.That(entries.Sum(e => e.Missing) - entries.Count(e => e.Verdict == LedgerVerdict.Late), Is.EqualTo(missing), "the ledger's count agrees with the gaps it reported");
+                Assert.That(Interlocked.Read(ref metered), Is.GreaterThanOrEqualTo(entries.Count), "the silos' fleet.polls counter counted every result (and those still on their way)");
             });
         }
         finally
@@ -124,8 +143,9 @@ public sealed class FailoverTests
     }
 
     /// <summary>
-    /// Checks the ledger from outside: for each device, the numbers that arrived, sorted, may only jump where the
-    /// ledger reported exactly that gap. A number that went missing without a gap report fails here.
+    /// Checks the ledger from outside: for each device, every number between the first and the last that never
+    /// arrived lies in a gap the ledger reported, every late arrival lies in one too, and what the gaps report minus
+    /// what came late is exactly what is missing. A number that went missing without a report fails here.
     /// </summary>
     private static void AssertEveryHoleReported(IReadOnlyList<LedgerEntry> entries)
     {
@@ -133,17 +153,15 @@ public sealed class FailoverTests
         {
             var accepted = device.Where(e => e.Verdict != LedgerVerdict.Duplicate).ToList();
             var numbers = accepted.Select(e => e.Result.Sequence).ToList();
-            Assert.That(numbers, Is.Ordered.And.Unique, $"{device.Key}: numbers arrive once, in order");
-            var reported = accepted.Where(e => e.Verdict == LedgerVerdict.AfterGap).Select(e => (e.MissingFrom, e.MissingTo)).ToHashSet();
-            for (var i = 1; i < numbers.Count; i++)
-            {
-                if (numbers[i] != numbers[i - 1] + 1)
-                {
-                    Assert.That(reported, Does.Contain((numbers[i - 1] + 1, numbers[i] - 1)), $"{device.Key}: the hole after {numbers[i - 1]} is reported as a gap");
-                }
-            }
-
-            Assert.That(reported, Has.Count.EqualTo(numbers.Zip(numbers.Skip(1)).Count(p => p.Second != p.First + 1)), $"{device.Key}: no gap reported that is not a hole");
+            Assert.That(numbers, Is.Unique, $"{device.Key}: each number accepted once");
+            var gaps = accepted.Where(e => e.Verdict == LedgerVerdict.AfterGap).Select(e => (e.MissingFrom, e.MissingTo)).ToList();
+            bool InGap(long n) => gaps.Any(g => n >= g.MissingFrom && n <= g.MissingTo);
+            var present = numbers.ToHashSet();
+            var holes = Enumerable.Range(0, (int)(numbers.Max() - numbers.Min() + 1)).Select(i => numbers.Min() + i).Where(n => !present.Contains(n)).ToList();
+            Assert.That(holes.Where(h => !InGap(h)), Is.Empty, $"{device.Key}: every missing number is in a reported gap");
+            var late = accepted.Where(e => e.Verdict == LedgerVerdict.Late).Select(e => e.Result.Sequence).ToList();
+            Assert.That(late.Where(n => !InGap(n)), Is.Empty, $"{device.Key}: a late result fills a reported gap");
+            Assert.That(gaps.Sum(g => g.MissingTo - g.MissingFrom + 1) - late.Count, Is.EqualTo(holes.Count), $"{device.Key}: reported minus late is what is missing");
         }
     }
 

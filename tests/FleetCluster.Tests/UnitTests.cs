@@ -60,23 +60,38 @@ public sealed class UnitTests
     }
 
     [Test]
-    public void ResultLedger_InOrderGapAndDuplicate_EachReportedAsSuch()
+    public void ResultLedger_InOrderGapLateAndDuplicate_EachReportedAsSuch()
     {
         var ledger = new ResultLedger();
-        var verdicts = new[] { 5L, 6, 9, 9, 7, 10 }.Select(n => ledger.Record(Result("a", n))).ToList();
+        var verdicts = new[] { 5L, 6, 9, 9, 7, 7, 10 }.Select(n => ledger.Record(Result("a", n))).ToList();
 
         Assert.Multiple(() =>
         {
             Assert.That(verdicts.Select(v => v.Verdict), Is.EqualTo(new[]
             {
-                LedgerVerdict.First, LedgerVerdict.Next, LedgerVerdict.AfterGap, LedgerVerdict.Duplicate, LedgerVerdict.Duplicate, LedgerVerdict.Next,
+                LedgerVerdict.First, LedgerVerdict.Next, LedgerVerdict.AfterGap, LedgerVerdict.Duplicate, LedgerVerdict.Late, LedgerVerdict.Duplicate, LedgerVerdict.Next,
             }));
             Assert.That((verdicts[2].MissingFrom, verdicts[2].MissingTo, verdicts[2].Missing), Is.EqualTo((7L, 8L, 2L)));
             Assert.That(ledger.Gaps, Is.EqualTo(1));
-            Assert.That(ledger.MissingResults, Is.EqualTo(2));
+            Assert.That(ledger.MissingResults, Is.EqualTo(1), "8 is still missing; 7 came late");
+            Assert.That(ledger.LateResults, Is.EqualTo(1));
             Assert.That(ledger.Duplicates, Is.EqualTo(2));
-            Assert.That(ledger.Accepted, Is.EqualTo(4));
+            Assert.That(ledger.Accepted, Is.EqualTo(5));
             Assert.That(ledger.LastOf("a"), Is.EqualTo(10));
+        });
+    }
+
+    [Test]
+    public void ResultLedger_LateBeyondTheWindow_CountsAsDuplicateNotAsFilled()
+    {
+        var ledger = new ResultLedger();
+        ledger.Record(Result("a", 1));
+        ledger.Record(Result("a", 2 + ResultLedger.Window));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ledger.Record(Result("a", 3)).Verdict, Is.EqualTo(LedgerVerdict.Late), "inside the window");
+            Assert.That(ledger.Record(Result("a", 2)).Verdict, Is.EqualTo(LedgerVerdict.Duplicate), "too old to tell");
+            Assert.That(ledger.MissingResults, Is.EqualTo(ResultLedger.Window - 1));
         });
     }
 

@@ -38,6 +38,7 @@ public static class CsvResults
             yield return string.Join(',', Quote(r.DeviceId), Num(entry.MissingFrom), Num(entry.Missing), string.Empty, string.Empty, string.Empty, "Gap", string.Empty, string.Empty, string.Empty, string.Empty, string.Empty);
         }
 
+        // A late result keeps its own status; its number sits inside the gap row written before it.
         var status = entry.Verdict == LedgerVerdict.Duplicate ? "Duplicate" : r.Status.ToString();
         yield return string.Join(
             ',',

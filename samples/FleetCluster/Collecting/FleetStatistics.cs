@@ -62,6 +62,9 @@ public sealed class FleetStatistics
                 _gaps++;
                 _missing += entry.Missing;
                 break;
+            case LedgerVerdict.Late:
+                _missing--;
+                break;
         }
 
         _siloOfDevice[r.DeviceId] = r.Silo;

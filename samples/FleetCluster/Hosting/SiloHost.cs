@@ -32,7 +32,9 @@ public static class SiloHost
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
 
         // A silo that leaves or a client that goes makes one warning per message in flight: expected here, not news.
-        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical).AddFilter("Polly", LogLevel.Error);
+        // The workstation-GC note is a choice here (a silo of a few MiB per thousand devices), not a fault.
+        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical).AddFilter("Polly", LogLevel.Error)
+            .AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(ports.SiloPort(index), ports.GatewayPort(index), ports.Primary, ClusterPorts.ServiceId, ClusterPorts.ClusterId);
