@@ -19,9 +19,11 @@ try
 }
 catch (FormatException ex)
 {
+    // Every problem, then the usage; exit 1 as for any invalid command line.
     Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine();
     Console.Error.WriteLine(CommandLine.Usage);
-    return 2;
+    return 1;
 }
 
 if (cli.Help)
@@ -80,6 +82,11 @@ var polls = poller.Polls.Publish();
 var statuses = polls.Analyze(thresholds).Publish();
 var csvRows = 0L;
 // Synchronized: a row still on its way from a pool thread must not race the flush at exit.
+if (Path.GetDirectoryName(Path.GetFullPath(cli.CsvPath)) is { } csvFolder)
+{
+    Directory.CreateDirectory(csvFolder);
+}
+
 using var csv = TextWriter.Synchronized(new StreamWriter(cli.CsvPath));
 using var csvSubscription = statuses.Do(s => csvRows += s.Sampled.Count()).WriteCsv(csv);
 using var dashboardSubscription = statuses.Subscribe(dashboard.Update);
