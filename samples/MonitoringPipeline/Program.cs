@@ -10,6 +10,7 @@ using RxTelnet.Samples.MonitoringPipeline.Analysis;
 using RxTelnet.Samples.MonitoringPipeline.Fleet;
 using RxTelnet.Samples.MonitoringPipeline.Output;
 using RxTelnet.Samples.MonitoringPipeline.Polling;
+using RxTelnet.Samples.MonitoringPipeline.Telemetry;
 using RxTelnet.Session;
 
 CommandLine cli;
@@ -31,6 +32,15 @@ if (cli.Help)
     Console.WriteLine(CommandLine.Usage);
     return 0;
 }
+
+// Before any session exists: the library's meter (RxTelnet) and the pipeline's are exported from the start.
+using var metricsExport = MetricsExport.Start(cli.MetricsPort, cli.MetricsConsole);
+if (metricsExport?.ScrapeUri is { } scrapeUri)
+{
+    Console.WriteLine($"metrics for Prometheus at {scrapeUri}");
+}
+
+using var pipelineMetrics = new PipelineMetrics();
 
 IScheduler scheduler = DefaultScheduler.Instance;
 var sessionOptions = new TelnetSessionOptions { Scheduler = scheduler };
@@ -92,6 +102,7 @@ using var csvSubscription = statuses.Do(s => csvRows += s.Sampled.Count()).Write
 using var dashboardSubscription = statuses.Subscribe(dashboard.Update);
 using var alertSubscription = statuses.Alerts().Subscribe(a => dashboard.OnAlert(a, print: !live));
 using var statisticsSubscription = polls.Subscribe(statistics.Observe);
+using var metricsSubscription = pipelineMetrics.Observe(polls, statuses.Alerts());
 using var connectionSubscription = poller.ConnectionEvents.Subscribe(dashboard.OnConnection);
 using var statusConnection = statuses.Connect();
 
