@@ -10,6 +10,7 @@ using RxTelnet.Samples.MonitoringPipeline.Analysis;
 using RxTelnet.Samples.MonitoringPipeline.Fleet;
 using RxTelnet.Samples.MonitoringPipeline.Output;
 using RxTelnet.Samples.MonitoringPipeline.Polling;
+using RxTelnet.Samples.MonitoringPipeline.Telemetry;
 using RxTelnet.Session;
 
 CommandLine cli;
@@ -19,9 +20,11 @@ try
 }
 catch (FormatException ex)
 {
+    // Every problem, then the usage; exit 1 as for any invalid command line.
     Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine();
     Console.Error.WriteLine(CommandLine.Usage);
-    return 2;
+    return 1;
 }
 
 if (cli.Help)
@@ -29,6 +32,15 @@ if (cli.Help)
     Console.WriteLine(CommandLine.Usage);
     return 0;
 }
+
+// Before any session exists: the library's meter (RxTelnet) and the pipeline's are exported from the start.
+using var metricsExport = MetricsExport.Start(cli.MetricsPort, cli.MetricsConsole);
+if (metricsExport?.ScrapeUri is { } scrapeUri)
+{
+    Console.WriteLine($"metrics for Prometheus at {scrapeUri}");
+}
+
+using var pipelineMetrics = new PipelineMetrics();
 
 IScheduler scheduler = DefaultScheduler.Instance;
 var sessionOptions = new TelnetSessionOptions { Scheduler = scheduler };
@@ -80,11 +92,17 @@ var polls = poller.Polls.Publish();
 var statuses = polls.Analyze(thresholds).Publish();
 var csvRows = 0L;
 // Synchronized: a row still on its way from a pool thread must not race the flush at exit.
+if (Path.GetDirectoryName(Path.GetFullPath(cli.CsvPath)) is { } csvFolder)
+{
+    Directory.CreateDirectory(csvFolder);
+}
+
 using var csv = TextWriter.Synchronized(new StreamWriter(cli.CsvPath));
 using var csvSubscription = statuses.Do(s => csvRows += s.Sampled.Count()).WriteCsv(csv);
 using var dashboardSubscription = statuses.Subscribe(dashboard.Update);
 using var alertSubscription = statuses.Alerts().Subscribe(a => dashboard.OnAlert(a, print: !live));
 using var statisticsSubscription = polls.Subscribe(statistics.Observe);
+using var metricsSubscription = pipelineMetrics.Observe(polls, statuses.Alerts());
 using var connectionSubscription = poller.ConnectionEvents.Subscribe(dashboard.OnConnection);
 using var statusConnection = statuses.Connect();
 

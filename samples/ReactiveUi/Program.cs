@@ -10,23 +10,10 @@ using RxTelnet.Session;
 using RxTelnet.Transport;
 using Terminal.Gui.App;
 
-string? host = null;
-var port = 23;
-for (var i = 0; i < args.Length; i++)
+var (host, port, exitCode) = UiCommandLine.Parse(args, Console.Out, Console.Error);
+if (exitCode is { } code)
 {
-    switch (args[i])
-    {
-        case "--host" when i + 1 < args.Length:
-            host = args[++i];
-            break;
-        case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], out var p):
-            port = p;
-            i++;
-            break;
-        default:
-            Console.Error.WriteLine("usage: ReactiveUi [--host HOST] [--port PORT]");
-            return 2;
-    }
+    return code;   // --help, --version, or an error shown with the usage
 }
 
 using var demo = host is null ? new DemoServer() : null;

@@ -18,6 +18,9 @@ public static class Cli
     /// <summary>Exit code for usage errors, connection failures and invalid scripts.</summary>
     public const int Failure = 1;
 
+    /// <summary>The one-line synopsis printed after a command-line error.</summary>
+    public const string Usage = "Usage: rxtelnet [<HOST> [<PORT>]] [options]   (rxtelnet --help lists the options)";
+
     /// <summary>Parses <paramref name="args"/> and runs the client on <paramref name="terminal"/>.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="terminal">The console (a fake one in tests).</param>
@@ -34,15 +37,37 @@ public static class Cli
             ProcessTerminationTimeout = terminal is SystemTerminal ? TimeSpan.FromSeconds(2) : null,
         };
         var parse = root.Parse(args);
-        if (parse.Action is ParseErrorAction errors)
+
+        // HOST and PORT take any word, so a mistyped option (--tsl) would otherwise be taken for a host name.
+        var unknown = root.Arguments
+            .SelectMany(a => parse.GetResult(a)?.Tokens ?? [])
+            .Select(t => t.Value)
+            .Concat(parse.UnmatchedTokens)
+            .Where(LooksLikeAnOption)
+            .Distinct()
+            .ToList();
+        if (unknown.Count > 0 || parse.Action is ParseErrorAction)
         {
-            // The errors name the bad value; the whole help page after them would bury it.
-            errors.ShowHelp = false;
-            terminal.Error.WriteLine("rxtelnet: invalid command line (see rxtelnet --help):");
+            // The errors name the bad value, then one line of usage: the whole help page would bury them.
+            terminal.Error.WriteLine("rxtelnet: invalid command line:");
+            var messages = unknown.Count > 0
+                ? unknown.Select(u => $"Unknown option '{u}'.")
+                : parse.Errors.Select(e => e.Message);
+            foreach (var message in messages)
+            {
+                terminal.Error.WriteLine($"  {message}");
+            }
+
+            terminal.Error.WriteLine(Usage);
+            return Task.FromResult(Failure);
         }
 
         return parse.InvokeAsync(configuration, cancellationToken);
     }
+
+    /// <summary>Whether a word in a HOST or PORT place is an option: a dash, then not a number.</summary>
+    private static bool LooksLikeAnOption(string token) =>
+        token.Length > 1 && token[0] == '-' && !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     public static Command BuildCommand(ITerminal terminal)
     {
@@ -93,7 +118,7 @@ public static class Cli
             "rxtelnet",
             "rxtelnet: an interactive Telnet client built on RxTelnet. Ctrl-] opens the rxtelnet> prompt (close, status, send ayt|brk|nop, continue).")
         {
-            host, port, tls, startTls, insecure, log, script, demo, timeout, connectTimeout, new HelpOption(), new VersionOption(),
+            host, port, tls, startTls, insecure, log, script, demo, timeout, connectTimeout, new HelpOption(), new VersionOption { Action = new PrintVersion(terminal) },
         };
         root.Validators.Add(r =>
         {
@@ -153,6 +178,18 @@ public static class Cli
         IReadOnlyList<ScriptStep>? steps = null;
         if (settings.ScriptFile is { } scriptFile)
         {
+            if (Directory.Exists(scriptFile))
+            {
+                await terminal.Error.WriteLineAsync($"rxtelnet: the script '{scriptFile}' is a folder; give the path of a script file.").ConfigureAwait(false);
+                return Failure;
+            }
+
+            if (!File.Exists(scriptFile))
+            {
+                await terminal.Error.WriteLineAsync($"rxtelnet: there is no script file '{scriptFile}'.").ConfigureAwait(false);
+                return Failure;
+            }
+
             try
             {
                 steps = Script.Parse(await File.ReadAllTextAsync(scriptFile, cancellationToken).ConfigureAwait(false), Path.GetFileName(scriptFile));
@@ -176,6 +213,12 @@ public static class Cli
         {
             if (settings.LogFile is { } logFile)
             {
+                if (Directory.Exists(logFile))
+                {
+                    await terminal.Error.WriteLineAsync($"rxtelnet: the log '{logFile}' is a folder; give the path of a file to write.").ConfigureAwait(false);
+                    return Failure;
+                }
+
                 try
                 {
                     trace = TraceLog.Open(logFile);
@@ -208,7 +251,7 @@ public static class Cli
             catch (Exception e) when (e is SocketException or TimeoutException or AuthenticationException or IOException or ArgumentException)
             {
                 trace?.Note($"connect failed: {e.Message}");
-                await terminal.Error.WriteLineAsync($"rxtelnet: cannot connect to {settings.Endpoint}: {e.Message}").ConfigureAwait(false);
+                await terminal.Error.WriteLineAsync($"rxtelnet: cannot connect to {settings.Endpoint}: {DescribeConnectFailure(e, settings)}").ConfigureAwait(false);
                 return Failure;
             }
 
@@ -231,6 +274,24 @@ public static class Cli
         }
     }
 
+    /// <summary>The common connect failures in plain words; anything else as the exception says it.</summary>
+    internal static string DescribeConnectFailure(Exception error, ClientSettings settings)
+    {
+        var certificate = error is AuthenticationException && error.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase);
+        return error switch
+        {
+            SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } =>
+                $"the host name '{settings.Host}' could not be found (it does not resolve to an address; check the spelling and the DNS).",
+            SocketException { SocketErrorCode: SocketError.ConnectionRefused } =>
+                "nothing is listening on that port (connection refused).",
+            _ when certificate =>
+                $"the server's TLS certificate was not accepted ({error.Message}). For lab gear with a self-signed certificate, --insecure accepts it.",
+            AuthenticationException or IOException when settings.Tls =>
+                $"the server did not answer in TLS: port {settings.Port} looks like a plain Telnet port. Leave out --tls (or use --starttls if the server offers START-TLS).",
+            _ => error.Message,
+        };
+    }
+
     private static int? ParsePort(ArgumentResult result)
     {
         if (result.Tokens.Count == 0)
@@ -250,10 +311,36 @@ public static class Cli
 
     private static void CheckSeconds(OptionResult result, Option<double> option)
     {
+        // A word that is not a number is reported by the parser itself ("Cannot parse argument..."); reading its value would throw.
+        if (result.Tokens.Count > 0 && !double.TryParse(result.Tokens[^1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            result.AddError($"Invalid {option.Name} '{result.Tokens[^1].Value}': expected seconds, a number more than 0.");
+            return;
+        }
+
         var value = result.GetValueOrDefault<double>();
         if (!(value > 0 && value <= 86400))
         {
             result.AddError($"Invalid {option.Name} '{string.Join(' ', result.Tokens.Select(t => t.Value))}': expected seconds, more than 0.");
+        }
+    }
+
+    /// <summary>Gets the version <c>--version</c> prints: the informational version, one source for all (Directory.Build.props).</summary>
+    public static string Version { get; } =
+        typeof(Cli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            is [System.Reflection.AssemblyInformationalVersionAttribute attribute, ..]
+            ? attribute.InformationalVersion
+            : typeof(Cli).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>Prints <see cref="Version"/> to the terminal (the default action prints the entry assembly's, a test host's in tests).</summary>
+    private sealed class PrintVersion(ITerminal terminal) : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            terminal.Out.WriteLine(Version);
+            return 0;
         }
     }
 }

@@ -90,8 +90,49 @@ public sealed class CommandLineTests
     [TestCase("--seconds", "-1")]
     [TestCase("--bogus", "1")]
     [TestCase("--csv")]
+    [TestCase("--port", "70000")]
+    [TestCase("--period", "soon")]
+    [TestCase("--metrics-port", "-5")]
     public void Parse_BadArguments_FormatException(params string[] args)
     {
         Assert.Throws<FormatException>(() => CommandLine.Parse(args));
+    }
+
+    [Test]
+    public void Parse_UnknownOption_NamedInTheMessage()
+    {
+        var error = Assert.Throws<FormatException>(() => CommandLine.Parse(["--bogus"]));
+
+        Assert.That(error!.Message, Does.Contain("--bogus"));
+    }
+
+    [Test]
+    public void Csv_DefaultsUnderTheTempFolder_NeverTheWorkingFolder()
+    {
+        var cli = CommandLine.Parse([]);
+
+        Assert.That(cli.CsvPath, Does.StartWith(Path.GetTempPath()));
+        Assert.That(Path.GetFullPath(cli.CsvPath), Does.Not.StartWith(Path.GetFullPath(Directory.GetCurrentDirectory()) + Path.DirectorySeparatorChar));
+        Assert.That(CommandLine.Parse(["--csv", "/some/where/else.csv"]).CsvPath, Is.EqualTo("/some/where/else.csv"));
+    }
+
+    [Test]
+    public void Metrics_Options()
+    {
+        Assert.That(CommandLine.Parse([]).MetricsPort, Is.Null);
+        var cli = CommandLine.Parse(["--metrics-port", "9464", "--metrics-console"]);
+
+        Assert.That(cli.MetricsPort, Is.EqualTo(9464));
+        Assert.That(cli.MetricsConsole, Is.True);
+    }
+
+    [Test]
+    public void Help_IsRecognised_AndTheUsageListsEveryOption()
+    {
+        Assert.That(CommandLine.Parse(["--help"]).Help, Is.True);
+        foreach (var option in new[] { "--devices", "--host", "--csv", "--metrics-port", "--metrics-console", "--no-live" })
+        {
+            Assert.That(CommandLine.Usage, Does.Contain(option));
+        }
     }
 }

@@ -67,6 +67,22 @@ public sealed class ScriptModeTests : DemoServerFixture
     }
 
     [Test]
+    public async Task Tls_ToAPlainTelnetPort_SaysThePortIsNotTls()
+    {
+        var terminal = new FakeTerminal();
+        var script = Files.Write("login.txt", TestFiles.DemoLogin);
+
+        var code = await Cli.RunAsync(["127.0.0.1", Port, "--tls", "--insecure", "--connect-timeout", "5", "--script", script], terminal);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(terminal.Errors.Text, Does.Contain($"the server did not answer in TLS: port {Port} looks like a plain Telnet port"));
+            Assert.That(terminal.Errors.Text, Does.Not.Contain("frame"));
+        });
+    }
+
+    [Test]
     public async Task Script_StartTlsUntrustedCertificate_ExitsOneNamingTheFailure()
     {
         using var server = new DemoServer(StartTlsOptions.Server(TestCertificate.Value));
@@ -79,6 +95,7 @@ public sealed class ScriptModeTests : DemoServerFixture
         {
             Assert.That(code, Is.EqualTo(1));
             Assert.That(terminal.Errors.Text, Does.Contain("rxtelnet: cannot connect to 127.0.0.1:"));
+            Assert.That(terminal.Errors.Text, Does.Contain("--insecure accepts it"));
             Assert.That(terminal.Output.Text, Does.Not.Contain("Welcome"));
         });
     }
