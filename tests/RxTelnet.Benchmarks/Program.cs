@@ -6,7 +6,8 @@ using BenchmarkDotNet.Running;
 /// <summary>
 /// Runs the benchmarks chosen on the command line, e.g. <c>--filter '*Parser*'</c>; <c>--check-input</c> only builds
 /// and verifies the parser inputs and prints what they hold; <c>--interleaved [rounds] [d1,d2,...]</c> runs the parser cases
-/// round-robin in one process as a cross-check on noisy machines.
+/// round-robin in one process as a cross-check on noisy machines; <c>--ratios [--rounds N] [--only session|expect|parser]</c>
+/// runs each case of issue #14 alternating with its baseline and prints median ratios, spread, allocations and GCs.
 /// </summary>
 public static class Program
 {
@@ -25,6 +26,29 @@ public static class Program
                     $"{input.ExpectedCooked.Length} cooked bytes: verified"));
             }
 
+            return;
+        }
+
+        if (args is ["--ratios", ..])
+        {
+            var rounds = 7;
+            string? only = null;
+            for (var i = 1; i + 1 < args.Length; i += 2)
+            {
+                switch (args[i])
+                {
+                    case "--rounds":
+                        rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                        break;
+                    case "--only":
+                        only = args[i + 1];
+                        break;
+                    default:
+                        throw new ArgumentException($"unknown option {args[i]}; use --rounds N and --only session|expect|parser");
+                }
+            }
+
+            Ratios.Run(rounds, only);
             return;
         }
 
