@@ -7,7 +7,8 @@ using BenchmarkDotNet.Running;
 /// Runs the benchmarks chosen on the command line, e.g. <c>--filter '*Parser*'</c>; <c>--check-input</c> only builds
 /// and verifies the parser inputs and prints what they hold; <c>--interleaved [rounds] [d1,d2,...]</c> runs the parser cases
 /// round-robin in one process as a cross-check on noisy machines; <c>--ratios [--rounds N] [--only session|expect|parser]</c>
-/// runs each case of issue #14 alternating with its baseline and prints median ratios, spread, allocations and GCs.
+/// runs each case of issue #14 alternating with its baseline and prints median ratios, spread, allocations and GCs;
+/// <c>--scale [sessions] [per client process]</c> holds that many idle sessions in one listener (see <see cref="Scale"/>).
 /// </summary>
 public static class Program
 {
@@ -49,6 +50,22 @@ public static class Program
             }
 
             Ratios.Run(rounds, only);
+            return;
+        }
+
+        if (args is ["--scale", ..])
+        {
+            Console.WriteLine("| sessions | client processes | clients greeted | server sessions | managed heap | heap per session | working set per session | time to greet all |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Scale.Run(
+                args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000);
+            return;
+        }
+
+        if (args is ["--scale-clients", var port, var count, var source])
+        {
+            Scale.Client(int.Parse(port, CultureInfo.InvariantCulture), int.Parse(count, CultureInfo.InvariantCulture), int.Parse(source, CultureInfo.InvariantCulture));
             return;
         }
 
