@@ -77,7 +77,7 @@ public static class Interleaved
     }
 
     /// <summary>Thread CPU time where the OS offers it, wall time otherwise; in milliseconds.</summary>
-    private static class Clock
+    internal static class Clock
     {
         private const int ClockThreadCpuTimeId = 3;
 

@@ -40,6 +40,9 @@ public class ParserThroughput
     [Params(0.0, 0.001, 0.01, 0.1)]
     public double Density { get; set; }
 
+    /// <summary>Gets the input chunks, once <see cref="Setup"/> has run.</summary>
+    public byte[][] Chunks => _chunks;
+
     [GlobalSetup]
     public void Setup()
     {

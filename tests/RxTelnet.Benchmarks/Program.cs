@@ -6,7 +6,9 @@ using BenchmarkDotNet.Running;
 /// <summary>
 /// Runs the benchmarks chosen on the command line, e.g. <c>--filter '*Parser*'</c>; <c>--check-input</c> only builds
 /// and verifies the parser inputs and prints what they hold; <c>--interleaved [rounds] [d1,d2,...]</c> runs the parser cases
-/// round-robin in one process as a cross-check on noisy machines.
+/// round-robin in one process as a cross-check on noisy machines; <c>--ratios [--rounds N] [--only session|expect|parser]</c>
+/// runs each case of issue #14 alternating with its baseline and prints median ratios, spread, allocations and GCs;
+/// <c>--scale [sessions] [per client process]</c> holds that many idle sessions in one listener (see <see cref="Scale"/>).
 /// </summary>
 public static class Program
 {
@@ -25,6 +27,45 @@ public static class Program
                     $"{input.ExpectedCooked.Length} cooked bytes: verified"));
             }
 
+            return;
+        }
+
+        if (args is ["--ratios", ..])
+        {
+            var rounds = 7;
+            string? only = null;
+            for (var i = 1; i + 1 < args.Length; i += 2)
+            {
+                switch (args[i])
+                {
+                    case "--rounds":
+                        rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                        break;
+                    case "--only":
+                        only = args[i + 1];
+                        break;
+                    default:
+                        throw new ArgumentException($"unknown option {args[i]}; use --rounds N and --only session|expect|parser");
+                }
+            }
+
+            Ratios.Run(rounds, only);
+            return;
+        }
+
+        if (args is ["--scale", ..])
+        {
+            Console.WriteLine("| sessions | client processes | clients greeted | server sessions | managed heap | heap per session | working set per session | time to greet all |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Scale.Run(
+                args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000);
+            return;
+        }
+
+        if (args is ["--scale-clients", var port, var count, var source])
+        {
+            Scale.Client(int.Parse(port, CultureInfo.InvariantCulture), int.Parse(count, CultureInfo.InvariantCulture), int.Parse(source, CultureInfo.InvariantCulture));
             return;
         }
 

@@ -44,8 +44,8 @@ public class ReadScaling
     public Task<byte[]> ReadUntil() => Run(session => session.ReadUntilAsync("router# "u8.ToArray()));
 
     [Benchmark]
-    public async Task<byte[]> Expect() =>
-        (await Run(async session => (await session.ExpectAsync([new Regex(@"\w+# $")])).Data)).ToArray();
+    public Task<byte[]> Expect() =>
+        Run(async session => (await session.ExpectAsync([new Regex(@"\w+# $")])).Data);
 
     private async Task<byte[]> Run(Func<TelnetSession, Task<byte[]>> read)
     {

@@ -17,6 +17,14 @@ using System.Text.RegularExpressions;
 /// pattern matches earlier in the buffer.
 /// </para>
 /// <para>
+/// The char copy is bounded: after a search that finds nothing, the chars more than twice <c>maxMatchLength</c>
+/// before where the next search starts are dropped (they can never be part of a match), so a buffer of unmatched
+/// bytes costs at most about three times <c>maxMatchLength</c> chars plus the newest chunk, however long it grows.
+/// Once chars were dropped, a match's <see cref="Capture.Index"/> counts from the first char kept, not from the start of
+/// the buffer (<c>end</c> always counts from the start of the buffer), and a pattern with <c>$</c> or other
+/// look-ahead is matched over the kept chars, never over a string of the whole buffer.
+/// </para>
+/// <para>
 /// The buffer may only grow between calls. After bytes are removed from its front, call <see cref="Reset"/> (which
 /// widens and searches the rest again), or, when exactly the bytes up to a match were taken, <see cref="Consume"/>
 /// (which keeps the work already done). Not thread-safe.
@@ -83,8 +91,17 @@ internal sealed class ExpectMatcher
             BytesWidened += fresh.Length;
         }
 
-        return _search.TryMatch(minEnd, out index, out match, out end);
+        if (_search.TryMatch(minEnd, out index, out match, out end))
+        {
+            return true;
+        }
+
+        _search.TrimSearched();
+        return false;
     }
+
+    /// <summary>Gets how many chars the matcher keeps now (a test hook: bounded however long the buffer grows).</summary>
+    internal int CharsKept => _search.KeptLength;
 
     /// <summary>Forgets the char copy and what was searched; call after the buffer was consumed from the front.</summary>
     public void Reset() => _search.Clear();

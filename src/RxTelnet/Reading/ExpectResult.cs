@@ -38,7 +38,12 @@ public sealed class ExpectResult
     /// <summary>Gets the index of the pattern that matched in the list given, or -1 when none did.</summary>
     public int Index { get; }
 
-    /// <summary>Gets the match, over the bytes read as Latin-1 chars; null when no pattern matched.</summary>
+    /// <summary>
+    /// Gets the match, over the bytes read as Latin-1 chars; null when no pattern matched. Its <c>Index</c> counts from
+    /// the start of <see cref="Data"/> unless more than about twice the session's <c>MaxMatchLength</c> unmatched bytes
+    /// came before it, when it counts from the first char the matcher kept (use <c>Data.Length - Match.Length</c>
+    /// for the position in <see cref="Data"/>).
+    /// </summary>
     public Match? Match { get; }
 
     /// <summary>Gets the bytes read: up to and including the match, or everything read when no pattern matched.</summary>

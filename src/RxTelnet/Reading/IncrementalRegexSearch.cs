@@ -23,6 +23,16 @@ using System.Text.RegularExpressions;
 /// at the new start, so they are searched again from it; other patterns keep their window. The check is textual and
 /// errs towards searching again.
 /// </para>
+/// <para>
+/// An owner that can hand the text again (<see cref="ExpectMatcher"/>, whose bytes stay in a <see cref="CookedBuffer"/>)
+/// calls <see cref="TrimSearched"/> after a failed search, which drops the chars more than twice
+/// <c>maxMatchLength</c> before the oldest place a pattern still searches from, so the char copy stays bounded
+/// however much unmatched text piles up. What is dropped can never be part of a match (a match starts at or after
+/// <c>searchedTo - maxMatchLength</c>) and lookbehinds still see <c>maxMatchLength</c> chars before it. Positions
+/// returned by <see cref="TryMatch"/> stay positions in the whole text; the <see cref="Match"/> is then over the kept
+/// text only, so its <see cref="Capture.Index"/> counts from the first kept char (<see cref="TrimmedLength"/> of them
+/// were dropped).
+/// </para>
 /// <para>Not thread-safe. Regex instances are, so they may be shared.</para>
 /// </remarks>
 internal sealed class IncrementalRegexSearch
@@ -35,6 +45,9 @@ internal sealed class IncrementalRegexSearch
     private readonly int[] _searchedTo;
     private readonly int _maxMatchLength;
     private readonly SlidingArray<char> _chars;
+
+    // Chars dropped from the front by TrimSearched: positions in _chars and _searchedTo are relative to them.
+    private int _trimmed;
 
     /// <summary>Creates a search with an empty buffer.</summary>
     /// <param name="patterns">The patterns, in priority order; none may be null or right-to-left.</param>
@@ -66,11 +79,17 @@ internal sealed class IncrementalRegexSearch
         Array.Fill(_searchedTo, NotSearched);
     }
 
-    /// <summary>Gets the number of buffered chars.</summary>
-    public int Length => _chars.Length;
+    /// <summary>Gets the length of the text: the chars kept plus those dropped by <see cref="TrimSearched"/>.</summary>
+    public int Length => _trimmed + _chars.Length;
 
-    /// <summary>Gets the buffered chars.</summary>
+    /// <summary>Gets the kept chars (the whole text unless <see cref="TrimSearched"/> dropped its front).</summary>
     public ReadOnlySpan<char> Span => _chars.Span;
+
+    /// <summary>Gets how many chars <see cref="TrimSearched"/> dropped from the front of the text.</summary>
+    public int TrimmedLength => _trimmed;
+
+    /// <summary>Gets the number of chars kept (a test hook: bounded once the owner trims).</summary>
+    public int KeptLength => _chars.Length;
 
     /// <summary>Gets how many chars were handed to the regex engine since creation (a test hook for linearity).</summary>
     public long CharsSearched { get; private set; }
@@ -97,6 +116,7 @@ internal sealed class IncrementalRegexSearch
     public bool TryMatch(int minEnd, out int index, out Match? match, out int end)
     {
         var text = _chars.Span;
+        minEnd -= _trimmed;
         for (var i = 0; i < _patterns.Length; i++)
         {
             var searchedTo = _searchedTo[i];
@@ -118,6 +138,7 @@ internal sealed class IncrementalRegexSearch
                 end = found.Index + found.Length;
                 CharsSearched += end - startat;
                 match = CreateMatch(i, text, startat, found);
+                end += _trimmed;
                 return true;
             }
 
@@ -137,6 +158,13 @@ internal sealed class IncrementalRegexSearch
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Length);
+        if (_trimmed > 0)
+        {
+            // The new start of the text was dropped or lies after dropped chars: start again (the owner widens anew).
+            Clear();
+            return;
+        }
+
         _chars.Consume(count);
         for (var i = 0; i < _searchedTo.Length; i++)
         {
@@ -148,7 +176,38 @@ internal sealed class IncrementalRegexSearch
     public void Clear()
     {
         _chars.Clear();
+        _trimmed = 0;
         Array.Fill(_searchedTo, NotSearched);
+    }
+
+    /// <summary>
+    /// Drops the chars no later search can use: those more than twice the match length before the oldest place a
+    /// pattern searches from next. Does nothing while a pattern must still search the text from its start, or when
+    /// less than the match length could go (so moves stay proportional to appends).
+    /// </summary>
+    public void TrimSearched()
+    {
+        var oldest = int.MaxValue;
+        foreach (var searchedTo in _searchedTo)
+        {
+            if (searchedTo == NotSearched)
+            {
+                return;
+            }
+
+            oldest = Math.Min(oldest, searchedTo);
+        }
+
+        var drop = oldest - (2L * _maxMatchLength);
+        if (drop >= _maxMatchLength)
+        {
+            _chars.Consume((int)drop);
+            _trimmed += (int)drop;
+            for (var i = 0; i < _searchedTo.Length; i++)
+            {
+                _searchedTo[i] -= (int)drop;
+            }
+        }
     }
 
     private static bool LooksBefore(string pattern) =>

@@ -136,6 +136,13 @@ public sealed record class TelnetSessionOptions
     /// Gets the longest match an <c>Expect</c> is guaranteed to find across chunk boundaries: when more data arrives,
     /// only the last this-many bytes already searched are searched again, which keeps <c>Expect</c> linear.
     /// </summary>
+    /// <remarks>
+    /// It also bounds memory: the Latin-1 char copy an <c>Expect</c> searches keeps only about three times this
+    /// many chars before the newest data, however many unmatched bytes wait in the queue; once its front was
+    /// dropped, <see cref="ExpectResult.Match"/> positions count from the first char kept
+    /// (<c>Match.Value</c> and groups are unaffected, and <see cref="ExpectResult.Data"/> is always every
+    /// byte up to the match end).
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int MaxMatchLength
     {

@@ -1,5 +1,6 @@
 namespace RxTelnet.Transport;
 
+using System.Buffers;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -13,11 +14,14 @@ using RxTelnet.Internal;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Receives into a private buffer and emits an exactly sized copy of each read, so no reused buffer ever escapes
-/// (see <see cref="ITelnetTransport"/> on ownership); a read that fills the buffer emits the buffer itself, and the
-/// next read gets a fresh one, twice as large up to the receive buffer size, so bulk transfers take fewer reads;
-/// a read that fills a quarter or less goes back to 16 KiB. A read of zero bytes is the end of the stream. While paused
-/// (<see cref="IReceiveFlowControl"/>) no read is issued, so the bytes wait in the stream.
+/// Receives into a buffer rented from <see cref="ArrayPool{T}.Shared"/> only for the length of one read, and emits an
+/// exactly sized fresh copy of what it read, so no pooled buffer ever escapes (see <see cref="ITelnetTransport"/> on
+/// ownership). A read that fills its buffer makes the next one twice as large, up to the receive buffer size, so bulk
+/// transfers take fewer reads; a read that fills a quarter or less goes back to 16 KiB. Over a socket
+/// (<see cref="NetworkStream"/>), after a read that did not fill its buffer the loop first waits with a zero-byte
+/// read, which holds no buffer at all, so an idle connection keeps no receive buffer. A read of zero bytes into a
+/// non-empty buffer is the end of the stream. While paused (<see cref="IReceiveFlowControl"/>) no read is issued, so
+/// the bytes wait in the stream.
 /// </para>
 /// <para>
 /// It can switch to TLS in place (<see cref="UpgradeToTlsAsync"/>, for START-TLS): the receive loop stops reading
@@ -203,49 +207,62 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
 
     private async Task ReceiveLoopAsync(IObserver<byte[]> observer, CancellationToken token)
     {
-        // Not zeroed: a read writes what it returns, and only that is ever emitted.
         var initial = Math.Min(InitialReadSize, _receiveBufferSize);
-        var buffer = GC.AllocateUninitializedArray<byte>(initial);
+        var size = initial;
+        var drained = true;
         var inline = 0;
         try
         {
             while (true)
             {
                 await _receiveGate.WaitAsync(token).ConfigureAwait(false);
-                var read = _stream.ReadAsync(buffer, token);
-                if (read.IsCompleted && ++inline >= MaxInlineReads)
+                if (drained && _stream is NetworkStream idle)
                 {
-                    // A peer that keeps the stream readable must not keep this pool thread for ever: let others run.
-                    inline = 0;
-                    await Task.Yield();
-                }
-                else if (!read.IsCompleted)
-                {
-                    inline = 0;
+                    // Wait for data without a buffer: an idle connection holds none. Completes at once when data or
+                    // the end of stream is already there; the read below tells which.
+                    await idle.ReadAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
                 }
 
-                var n = await read.ConfigureAwait(false);
-                if (n == 0)
-                {
-                    break;
-                }
-
+                // Rented for this read only; not zeroed: only what the read writes is ever copied out.
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
                 byte[] chunk;
-                if (n == buffer.Length)
+                try
                 {
-                    // A full read: hand the buffer itself over and read into a fresh, larger one next time.
-                    chunk = buffer;
-                    buffer = GC.AllocateUninitializedArray<byte>(Math.Min(2 * buffer.Length, _receiveBufferSize));
-                }
-                else
-                {
-                    // An exactly sized fresh array: the receiver owns it, our buffer never escapes.
-                    chunk = buffer.AsSpan(0, n).ToArray();
-                    if (n <= buffer.Length / 4 && buffer.Length > initial)
+                    var read = _stream.ReadAsync(buffer.AsMemory(0, size), token);
+                    if (read.IsCompleted && ++inline >= MaxInlineReads)
                     {
-                        // The burst is over: an idle connection keeps only a small buffer.
-                        buffer = GC.AllocateUninitializedArray<byte>(initial);
+                        // A peer that keeps the stream readable must not keep this pool thread for ever: let others run.
+                        inline = 0;
+                        await Task.Yield();
                     }
+                    else if (!read.IsCompleted)
+                    {
+                        inline = 0;
+                    }
+
+                    var n = await read.ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    // An exactly sized fresh array, the bytes' only copy: the receiver owns it, the rented buffer never escapes.
+                    chunk = buffer.AsSpan(0, n).ToArray();
+                    drained = n < size;
+                    if (n == size)
+                    {
+                        // A full read: more is probably waiting, so ask for more next time.
+                        size = Math.Min(2 * size, _receiveBufferSize);
+                    }
+                    else if (n <= size / 4)
+                    {
+                        // The burst is over.
+                        size = initial;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
 
                 Volatile.Write(ref _deliveringThread, Environment.CurrentManagedThreadId);

@@ -170,6 +170,50 @@ public sealed class ExpectMatcherTests
     }
 
     [Test]
+    public void TryMatch_LongUnmatchedBuffer_KeepsABoundedCharCopyAndFindsTheDollarMatch()
+    {
+        // 4 MiB without a match, then the prompt: the char copy stays within about three windows plus a chunk.
+        const int window = 1024;
+        var chunk = Encoding.Latin1.GetBytes(string.Concat(Enumerable.Repeat("abcdefgh", 512)));
+        var buffer = new CookedBuffer(8 << 20);
+        var matcher = new ExpectMatcher([new Regex(@"(\w+)# $")], window);
+        var keptMost = 0;
+        for (var i = 0; i < 1024; i++)
+        {
+            buffer.Append(chunk);
+            Assert.That(matcher.TryMatch(buffer, out _, out _, out _), Is.False);
+            keptMost = Math.Max(keptMost, matcher.CharsKept);
+        }
+
+        buffer.Append("\r\nrouter# "u8);
+        Assert.That(matcher.TryMatch(buffer, out var index, out var match, out var end), Is.True);
+
+        Assert.That(keptMost, Is.LessThanOrEqualTo((3 * window) + chunk.Length), "bounded by the window, not by the 4 MiB buffered");
+        Assert.That((index, match!.Groups[1].Value, end), Is.EqualTo((0, "router", buffer.Length)), "end counts from the start of the buffer");
+        Assert.That(match.Index, Is.EqualTo(end - match.Length - (buffer.Length - matcher.CharsKept)), "documented: the Match counts from the first kept char");
+        Assert.That(matcher.BytesWidened, Is.EqualTo(buffer.Length), "each byte is widened once");
+    }
+
+    [Test]
+    public void TryMatchAndConsume_AfterTrimming_SearchesTheRestFromItsStart()
+    {
+        // A pattern that looks before its match (^) must see the start of what is left after a consume.
+        var buffer = new CookedBuffer(1 << 20);
+        var matcher = new ExpectMatcher([new Regex("END"), new Regex("^x")], 4);
+        buffer.Append(Encoding.Latin1.GetBytes(new string('.', 100)));
+        Assert.That(matcher.TryMatch(buffer, out _, out _, out _), Is.False);
+        Assert.That(matcher.CharsKept, Is.LessThan(100), "the front was dropped");
+        buffer.Append("ENDx"u8);
+        Assert.That(matcher.TryMatch(buffer, out var first, out _, out var end), Is.True);
+        Assert.That((first, end), Is.EqualTo((0, 103)));
+        _ = buffer.Take(end);
+        matcher.Consume(end);
+
+        Assert.That(matcher.TryMatch(buffer, out var second, out var match, out end), Is.True);
+        Assert.That((second, match!.Index, end), Is.EqualTo((1, 0, 1)));
+    }
+
+    [Test]
     public void Constructor_RightToLeftPattern_Throws()
     {
         Assert.Throws<ArgumentException>(() => _ = new ExpectMatcher([new Regex("a", RegexOptions.RightToLeft)], 64));

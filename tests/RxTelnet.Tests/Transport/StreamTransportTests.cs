@@ -179,6 +179,49 @@ public sealed class StreamTransportTests
         Assert.That(StreamTransport.DefaultReceiveBufferSize, Is.EqualTo(64 * k));
     }
 
+    [Test]
+    public async Task Received_OverASocketThatGoesIdle_WaitsWithoutABufferAndDeliversEverySendThenTheEnd()
+    {
+        // Over a NetworkStream the loop waits with zero-byte reads after a short read: an idle wait must neither
+        // look like the end of the stream nor lose or reorder bytes.
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        var accept = listener.AcceptAsync();
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        using var server = await accept;
+        using var transport = new StreamTransport(new System.Net.Sockets.NetworkStream(client, ownsSocket: false));
+        var received = new System.Collections.Concurrent.BlockingCollection<byte[]>();
+        var done = new TaskCompletionSource();
+        using var _ = transport.Received.Subscribe(received.Add, e => done.TrySetException(e), () => done.TrySetResult());
+
+        var sent = new List<byte>();
+        var all = new List<byte>();
+        for (var i = 1; i <= 5; i++)
+        {
+            // Each send waits until the previous one arrived, so the loop is idle in between.
+            var data = Data(i * 100).Select(b => (byte)(b + i)).ToArray();
+            sent.AddRange(data);
+            server.Send(data);
+            var got = 0;
+            while (got < data.Length)
+            {
+                Assert.That(received.TryTake(out var chunk, TimeSpan.FromSeconds(10)), Is.True, "the bytes arrive");
+                got += chunk!.Length;
+                all.AddRange(chunk);
+            }
+        }
+
+        server.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        received.CompleteAdding();
+
+        Assert.That(done.Task.IsCompletedSuccessfully, Is.True, "the peer's end is the end of the stream");
+        Assert.That(received.Count, Is.Zero);
+        Assert.That(all, Is.EqualTo(sent), "every byte once, in order, in arrays that stayed intact");
+    }
+
     /// <summary>A stream whose reads return the scripted lengths, then end; it records what each read asked for.</summary>
     private sealed class ScriptedStream(int[] reads) : Stream
     {
