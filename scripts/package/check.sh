@@ -39,7 +39,7 @@ for need in ("README.md", "lib/net10.0/RxTelnet.dll", "lib/net10.0/RxTelnet.xml"
     if need not in names:
         problems.append(f"{need} missing from the .nupkg")
 for pattern, what in ((r"<readme>README.md</readme>", "readme"), (r'<license type="expression">MIT</license>', "licence"),
-                      (r"<tags>[^<]*telnet[^<]*</tags>", "tags"), (r'<repository type="git" commit="[0-9a-f]{40}"', "repository commit")):
+                      (r"<tags>[^<]*telnet[^<]*</tags>", "tags"), (r'<repository type="git"[^>]* commit="[0-9a-f]{40}"', "repository commit")):
     if not re.search(pattern, nuspec):
         problems.append(f"nuspec has no {what}")
 if "lib/net10.0/RxTelnet.pdb" not in zipfile.ZipFile(snupkg).namelist():
