@@ -17,7 +17,7 @@ using RxTelnet.Samples.MonitoringPipeline.Fleet;
 /// The bounds. A stopped silo says goodbye: the keeper's round (1 s) re-activates a moved grain, which logs in and
 /// polls at the middle of its next slot (at most one period, 2 s, later); 15 s leaves room for a machine shared with
 /// other builds (measured: 4–5 s). A killed silo says nothing: the cluster first has to declare it dead from missed
-/// probes before its grains can be placed again, so that bound is 40 s (measured: 3–14 s).
+/// probes before its grains can be placed again, so that bound is 40 s (measured: 3–15 s).
 /// </remarks>
 [TestFixture]
 [NonParallelizable]

@@ -123,8 +123,10 @@ public static class ClusterLauncher
         await keeping.ConfigureAwait(false);
         var figures = await Task.WhenAll(silos.Select(s => s.StatsAsync(TimeSpan.FromSeconds(30)))).ConfigureAwait(false);
 
-        // The silos go first, while this client still takes their last results.
-        await Task.WhenAll(silos.Select(s => s.StopAsync(TimeSpan.FromSeconds(20)))).ConfigureAwait(false);
+        // The silos go first, while this client still takes their last results; the primary last, since the
+        // others keep the membership table in it while they leave.
+        await Task.WhenAll(silos.Skip(1).Select(s => s.StopAsync(TimeSpan.FromSeconds(20)))).ConfigureAwait(false);
+        await silos[0].StopAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
         await client.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await csv.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         Console.WriteLine(Summary(cli, devices.Count, period, silos, figures, end, warm, elapsed, csvPath));
