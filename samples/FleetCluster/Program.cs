@@ -29,7 +29,7 @@ if (cli.IsSilo)
         Period = TimeSpan.FromSeconds(cli.Period),
         CommandTimeout = TimeSpan.FromSeconds(Math.Min(30, cli.Period * 0.8)),
     };
-    return await SiloHost.RunAsync(cli.SiloIndex, cli.Ports, polling);
+    return await SiloHost.RunAsync(cli.SiloIndex, cli.Ports, polling, cli.MetricsPort is { } metrics ? metrics + cli.SiloIndex : null);
 }
 
 using var cancel = new CancellationTokenSource();

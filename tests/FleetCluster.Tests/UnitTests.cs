@@ -162,6 +162,16 @@ public sealed class UnitTests
         Assert.That((silo.IsSilo, silo.SiloIndex, silo.Period, silo.EpochMs, silo.Ports), Is.EqualTo((true, 2, 1.5, 1_780_000_000_000L, new ClusterPorts(12000, 31000))));
     }
 
+    [Test]
+    public void CommandLine_MetricsPort_ReachesEverySilo_AndIsOffByDefault()
+    {
+        var epoch = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_000);
+        var cli = CommandLine.Parse(["--metrics-port", "9464"]);
+        Assert.That(CommandLine.Parse([.. cli.SiloArguments(1, epoch)]).MetricsPort, Is.EqualTo(9464));
+        Assert.That(CommandLine.Parse([.. CommandLine.Parse([]).SiloArguments(1, epoch)]).MetricsPort, Is.Null);
+        Assert.Throws<FormatException>(() => CommandLine.Parse(["--metrics-port", "80"]));
+    }
+
     [TestCase(new[] { "--bogus" }, "--bogus")]
     [TestCase(new[] { "--silos", "0" }, "\"0\"")]
     [TestCase(new[] { "--duration", "soon" }, "\"soon\"")]

@@ -21,6 +21,8 @@ public sealed record CommandLine
           --csv PATH          where the results go (default: a new file under the system's temp folder)
           --silo-port P       first silo-to-silo port (default 11111; silo i uses P + i)
           --gateway-port P    first client gateway port (default 30000; silo i uses P + i)
+          --metrics-port P    each silo serves Prometheus metrics on 127.0.0.1:(P + i)/metrics: the library's
+                              meter, the fleet's and Orleans' own (grain activations, messages)
           --help              show this text
         """;
 
@@ -51,6 +53,9 @@ public sealed record CommandLine
     public int SiloPort { get; init; } = 11111;
 
     public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>The first silo's Prometheus port (silo i uses it + i), or null for no export.</summary>
+    public int? MetricsPort { get; init; }
 
     /// <summary>For a silo: the fleet's epoch in Unix milliseconds, the same for every silo.</summary>
     public long EpochMs { get; init; }
@@ -92,6 +97,7 @@ public sealed record CommandLine
                 "--csv" => cli with { CsvPath = Value() },
                 "--silo-port" => cli with { SiloPort = Int(name, Value(), 1024, 65_000) },
                 "--gateway-port" => cli with { GatewayPort = Int(name, Value(), 1024, 65_000) },
+                "--metrics-port" => cli with { MetricsPort = Int(name, Value(), 1024, 65_000) },
                 "--index" when cli.IsSilo => cli with { SiloIndex = Int(name, Value(), 0, 8) },
                 "--epoch-ms" when cli.IsSilo => cli with { EpochMs = long.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
                 _ => throw new FormatException($"Unknown option \"{name}\"."),
@@ -116,6 +122,7 @@ public sealed record CommandLine
     [
         "silo", "--index", Str(index), "--period", Str(Period), "--epoch-ms", Str(epoch.ToUnixTimeMilliseconds()),
         "--silo-port", Str(SiloPort), "--gateway-port", Str(GatewayPort),
+        .. MetricsPort is { } metrics ? new[] { "--metrics-port", Str(metrics) } : [],
     ];
 
     private static string Str(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);

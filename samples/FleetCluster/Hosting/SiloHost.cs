@@ -24,7 +24,7 @@ public static class SiloHost
         return silo;
     }
 
-    public static async Task<int> RunAsync(int index, ClusterPorts ports, FleetPollingOptions polling)
+    public static async Task<int> RunAsync(int index, ClusterPorts ports, FleetPollingOptions polling, int? metricsPort = null)
     {
         ArgumentNullException.ThrowIfNull(ports);
         ArgumentNullException.ThrowIfNull(polling);
@@ -42,9 +42,14 @@ public static class SiloHost
             silo.AddFleet(o => Copy(polling, o));
         });
         using var host = builder.Build();
+
+        // OpenTelemetry: the library's meter (sessions, bytes, negotiations), the fleet's, and Orleans' own.
+        using var metrics = metricsPort is { } port
+            ? RxTelnet.Samples.MonitoringPipeline.Telemetry.MetricsExport.Start(port, console: false, $"fleet-silo-{index}", FleetMetrics.MeterName, "Microsoft.Orleans")
+            : null;
         await host.StartAsync().ConfigureAwait(false);
         var baseline = Stats();
-        Console.WriteLine(FormattableString.Invariant($"READY silo-{index} pid={Environment.ProcessId} {baseline}"));
+        Console.WriteLine(FormattableString.Invariant($"READY silo-{index} pid={Environment.ProcessId} {baseline}{(metrics?.ScrapeUri is { } uri ? " metrics=" + uri : string.Empty)}"));
 
         // Standard input is the launcher's lifeline: a line "stats" asks for figures, its end means stop.
         while (await Console.In.ReadLineAsync().ConfigureAwait(false) is { } line)

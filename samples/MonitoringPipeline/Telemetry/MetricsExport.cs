@@ -28,8 +28,10 @@ public sealed class MetricsExport : IDisposable
     /// <summary>Starts exporting, or returns null when neither export is asked for.</summary>
     /// <param name="prometheusPort">The loopback port to serve <c>/metrics</c> on; 0 for a free one; null for none.</param>
     /// <param name="console">Whether the console exporter prints the metrics.</param>
+    /// <param name="service">The service name the metrics carry.</param>
+    /// <param name="meters">Meters to export besides the library's and the pipeline's.</param>
     /// <returns>The running export, to dispose at exit (which flushes the console exporter once more).</returns>
-    public static MetricsExport? Start(int? prometheusPort, bool console)
+    public static MetricsExport? Start(int? prometheusPort, bool console, string service = "rxtelnet-monitoring-pipeline", params string[] meters)
     {
         if (prometheusPort is null && !console)
         {
@@ -38,8 +40,8 @@ public sealed class MetricsExport : IDisposable
 
         Uri? scrape = null;
         var builder = Sdk.CreateMeterProviderBuilder()
-            .ConfigureResource(r => r.AddService("rxtelnet-monitoring-pipeline"))
-            .AddMeter(TelnetDiagnostics.MeterName, PipelineMetrics.MeterName);
+            .ConfigureResource(r => r.AddService(service))
+            .AddMeter([TelnetDiagnostics.MeterName, PipelineMetrics.MeterName, .. meters]);
         if (prometheusPort is { } port)
         {
             var chosen = port == 0 ? FreeLoopbackPort() : port;
