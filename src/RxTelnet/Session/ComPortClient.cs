@@ -39,7 +39,7 @@ public sealed class ComPortClient : IDisposable
     private readonly IDisposable _subscription;
     private bool _closed;
 
-    /// <summary>Creates the client and starts listening to the session's COM-PORT-OPTION messages.</summary>
+    /// <summary>Creates the client, starts listening to the session's COM-PORT-OPTION messages, and offers <c>WILL COM-PORT-OPTION</c> unless it is agreed already.</summary>
     /// <param name="session">The session, connected to an RFC 2217 access server; its policy must allow COM-PORT-OPTION on our side.</param>
     /// <param name="replyTimeout">How long each call waits for the server's answer; <see cref="TelnetSessionOptions.NegotiationTimeout"/> when null.</param>
     /// <param name="signature">The text to answer the server's signature request with; none (requests ignored) when null.</param>
@@ -59,6 +59,12 @@ public sealed class ComPortClient : IDisposable
         ReplyTimeout = timeout;
         Signature = signature;
         _subscription = session.ComPortMessages.Subscribe(OnMessage, OnEnd, () => OnEnd(null));
+
+        // RFC 2217: the client offers WILL COM-PORT-OPTION; settings made meanwhile are held until the server agrees.
+        if (!session.IsLocalEnabled(TelnetOption.ComPortOption))
+        {
+            session.RequestLocal(TelnetOption.ComPortOption, true).Subscribe(static _ => { }, static _ => { });
+        }
     }
 
     /// <summary>Gets how long each call waits for the server's answer.</summary>
