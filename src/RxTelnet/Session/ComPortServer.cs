@@ -154,8 +154,25 @@ public static class ComPortServer
                 return;
             }
 
-            ComPortMessage? reply = message.Command switch
+            ComPortMessage? reply;
+            try
             {
+                reply = Answer(message);
+            }
+            catch (Exception)
+            {
+                // The line failed to apply or read the setting: nothing true to acknowledge; the client's wait times out.
+                return;
+            }
+
+            if (reply is { } r)
+            {
+                Send(r);
+            }
+        }
+
+        private ComPortMessage? Answer(ComPortMessage message) => message.Command switch
+        {
                 ComPortCommand.Signature when string.IsNullOrEmpty(message.Signature) => message with { FromServer = true, Signature = signature },
                 ComPortCommand.SetBaudRate => Reply(message, line.SetBaudRate(message.BaudRate)),
                 ComPortCommand.SetDataSize => Reply(message, line.SetDataSize(message.DataSize)),
@@ -166,13 +183,7 @@ public static class ComPortServer
                 ComPortCommand.SetModemStateMask => Reply(message, (uint)SetModemMask(message.ModemState)),
                 ComPortCommand.PurgeData => Purge(message),
                 _ => null,
-            };
-
-            if (reply is { } r)
-            {
-                Send(r);
-            }
-        }
+        };
 
         private static ComPortMessage Reply(ComPortMessage request, uint applied) => request with { FromServer = true, Value = applied };
 
