@@ -31,7 +31,7 @@ public class ComPortTimeoutException : TelnetTimeoutException
     /// <param name="request">The command and its value in words, for example <c>SET-BAUDRATE 9600</c>.</param>
     /// <param name="timeout">How long the call waited.</param>
     public ComPortTimeoutException(ComPortCommand command, string request, TimeSpan timeout)
-        : base($"The access server did not answer {request} within {timeout.TotalSeconds:0.###} s.")
+        : base($"The access server did not answer {request} within {timeout.TotalSeconds:0.#######} s.")
     {
         Command = command;
         Request = request;

@@ -239,7 +239,8 @@ public sealed class ComPortClient : IDisposable
         using var registration = cancellationToken.Register(() => Abandon(pending, new OperationCanceledException(cancellationToken)));
         try
         {
-            await _session.SendComPortAsync(request, cancellationToken).ConfigureAwait(false);
+            // An abandoned call (timeout, cancellation) also withdraws its command if it is still held for agreement.
+            await _session.SendComPortAsync(request, pending.Withdraw.Token).ConfigureAwait(false);
         }
         catch (Exception error)
         {
@@ -269,6 +270,7 @@ public sealed class ComPortClient : IDisposable
         }
 
         pending.Timer?.Dispose();
+        pending.Withdraw.Cancel();
         if (error is OperationCanceledException canceled)
         {
             pending.Completion.TrySetCanceled(canceled.CancellationToken);
@@ -362,5 +364,7 @@ public sealed class ComPortClient : IDisposable
         public TaskCompletionSource<ComPortMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IDisposable? Timer { get; set; }
+
+        public CancellationTokenSource Withdraw { get; } = new();
     }
 }
