@@ -16,6 +16,8 @@ export DEBIAN_FRONTEND=noninteractive
 # tinymux:          a MUD server (EOR, CHARSET, TTYPE, NAWS, NEW-ENVIRON)
 # ser2net:          RFC 2217 COM-PORT-OPTION
 # python3:          the fake serial line behind ser2net, and check.py
+# python3-serial:   pyserial's rfc2217:// client, a third-party RFC 2217 client
+#                   for our COM-PORT access server (run by the test itself)
 # s3270:            the x3270 family's scripting client: a third-party START-TLS peer
 #                   for our listener (run by the test itself, no daemon)
 # openssl:          `openssl s_client -starttls telnet`, a second, strict START-TLS
@@ -23,7 +25,7 @@ export DEBIAN_FRONTEND=noninteractive
 #                   IKSD peer's certificate
 # ckermit:          C-Kermit, whose Internet Kermit Service (IKSD) is a START-TLS
 #                   *server* for our client (C-Kermit's author wrote the START-TLS draft)
-PKGS=(inetutils-telnetd socat busybox-static libtelnet-utils tinymux ser2net python3 s3270 openssl ckermit)
+PKGS=(inetutils-telnetd socat busybox-static libtelnet-utils tinymux ser2net python3 python3-serial s3270 openssl ckermit)
 
 installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]

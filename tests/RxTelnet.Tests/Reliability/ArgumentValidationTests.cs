@@ -197,6 +197,11 @@ public sealed class ArgumentValidationTests : LeakCheckedTest
             return new RxTelnet.Compat.Telnet(new ObservableTransport(Observable.Never<byte[]>()), new TestScheduler());
         }
 
+        if (type == typeof(RxTelnet.Serial.InMemorySerialLine))
+        {
+            return new RxTelnet.Serial.InMemorySerialLine();
+        }
+
         if (type == typeof(TelnetConversation))
         {
             return ConversationInstance();
@@ -269,6 +274,10 @@ public sealed class ArgumentValidationTests : LeakCheckedTest
             : t == typeof(Task) ? Task.CompletedTask
             : t == typeof(StartTlsOptions) ? StartTlsOptions.Client("localhost")
             : t == typeof(RxTelnet.Compat.Telnet) ? Instance(t)
+            : t == typeof(TelnetSession) ? Instance(t)
+            : t == typeof(RxTelnet.Serial.ISerialLine) ? new RxTelnet.Serial.InMemorySerialLine()
+            : t == typeof(Func<TelnetSession, RxTelnet.Serial.ISerialLine>) ? new Func<TelnetSession, RxTelnet.Serial.ISerialLine>(static _ => new RxTelnet.Serial.InMemorySerialLine())
+            : t == typeof(TelnetListener) ? TelnetListener.Start(new IPEndPoint(IPAddress.Loopback, 0))
             : t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IObservable<>)
                 ? typeof(Observable).GetMethod(nameof(Observable.Never), Type.EmptyTypes)!.MakeGenericMethod(t.GetGenericArguments()[0]).Invoke(null, null)
             : t.IsGenericType && (t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) || t.GetGenericTypeDefinition() == typeof(IEnumerable<>))
