@@ -373,6 +373,41 @@ public sealed class ReadingWorkTests
         Assert.That(new CookedBuffer(1).MaxLength, Is.EqualTo(1));
     }
 
+    [Test]
+    public void Segments_RingWrapsAndGrowsWithTheHeadMoved_KeepsTheOrder()
+    {
+        var buffer = new CookedBuffer(1 << 20);
+        var expected = new List<byte>();
+        for (var i = 0; i < 3; i++)
+        {
+            buffer.AppendOwned(Filled(2048, (byte)('a' + i)));
+        }
+
+        buffer.Consume(2 * 2048);
+        expected.AddRange(Filled(2048, (byte)'c'));
+        for (var i = 0; i < 6; i++)
+        {
+            // Wraps around the four-slot ring, then doubles it with the head in the middle.
+            buffer.AppendOwned(Filled(2048, (byte)('d' + i)));
+            expected.AddRange(Filled(2048, (byte)('d' + i)));
+        }
+
+        buffer.Prepend(Filled(3, (byte)'z'));
+        expected.InsertRange(0, Filled(3, (byte)'z'));
+
+        Assert.That(buffer.SegmentCount, Is.EqualTo(8));
+        Assert.That(buffer.ToArray(), Is.EqualTo(expected));
+        Assert.That(buffer.IndexOf("zc"u8, 0, out _), Is.EqualTo(2));
+        Assert.That(buffer.IndexOf("hi"u8, 0, out _), Is.EqualTo(3 + (6 * 2048) - 1), "a match across the grown ring's boundary");
+        var pieces = new List<byte>();
+        foreach (var piece in buffer.GetSegments(3 + 2048 + 1))
+        {
+            pieces.AddRange(piece.ToArray());
+        }
+
+        Assert.That(pieces, Is.EqualTo(expected.Skip(3 + 2048 + 1)));
+    }
+
     private static CookedBuffer TwoSegments(out int first)
     {
         first = 4096;

@@ -165,6 +165,30 @@ public sealed class BackpressureTests
     }
 
     [Test]
+    public async Task Paused_QueuedPromptsReadSynchronously_ResumeAtOnceBelowHalfTheMark()
+    {
+        var (scheduler, client, server, session) = Create();
+        using var disposeSession = session;
+        for (var i = 0; i < 30; i++)
+        {
+            await server.SendAsync(Prompted(i));
+        }
+
+        scheduler.Start();
+        var waiting = client.PendingDeliveries;
+
+        // Three queued prompts, each read at once without a subscription: 200 left, under half the mark (250).
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That(session.ReadUntilAsync("$ "u8.ToArray()).IsCompletedSuccessfully, Is.True, $"prompt {i} was queued");
+        }
+
+        scheduler.Start();
+        Assert.That(session.BufferedCount, Is.EqualTo(500), "the synchronous reads resumed receiving, up to half the limit again");
+        Assert.That(client.PendingDeliveries, Is.EqualTo(waiting - 3));
+    }
+
+    [Test]
     public async Task LargeLimit_PausesAtTheCapNotAtHalfTheLimit()
     {
         // With the default 16 MiB limit, half of it would be 8 MiB of unread data held in memory.

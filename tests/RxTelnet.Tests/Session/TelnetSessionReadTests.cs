@@ -330,6 +330,46 @@ public sealed class TelnetSessionReadTests : ReactiveTest
     }
 
     [Test]
+    public void Reads_BadArguments_SayWhatIsWrong()
+    {
+        var (_, session) = Create();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => session.ReadUntil(ReadOnlyMemory<byte>.Empty, Long), Throws.ArgumentException.With.Message.Contains("must not be empty"));
+            Assert.That(() => session.ReadUntilAsync(ReadOnlyMemory<byte>.Empty), Throws.ArgumentException.With.Message.Contains("must not be empty"));
+            Assert.That(() => session.Expect([], Long), Throws.ArgumentException.With.Message.Contains("At least one pattern"));
+            Assert.That(() => session.ReadUntil(B("x"), TimeSpan.FromTicks(-5)), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("must not be negative").And.Message.Contains("InfiniteTimeSpan"));
+        });
+    }
+
+    [Test]
+    public void Reads_OneAtATime_SayWhy()
+    {
+        var (scheduler, session) = Create();
+        using var pending = session.ReadSome().Subscribe(_ => { });
+
+        Assert.That(() => session.ReadBuffered(), Throws.InvalidOperationException.With.Message.Contains("one at a time"));
+        var error = session.ReadSome().Materialize().Wait().Exception;
+        Assert.That(error, Is.TypeOf<InvalidOperationException>().With.Message.Contains("Another sequential read is pending"));
+        Assert.That(scheduler.Clock, Is.Zero);
+    }
+
+    [Test]
+    public void ExpectAsync_Timeout_ReturnsMinusOneAtTheDueTime()
+    {
+        var (scheduler, session) = Create(OnNext(10, B("ab")));
+
+        var read = session.ExpectAsync([new Regex("z")], TimeSpan.FromTicks(50));
+        scheduler.AdvanceTo(49);
+        Assert.That(read.IsCompleted, Is.False);
+        scheduler.AdvanceTo(50);
+
+        Assert.That(read.IsCompletedSuccessfully, Is.True, "the timeout given is the one used");
+        Assert.That((read.Result.Index, S(read.Result.Data)), Is.EqualTo((-1, "ab")));
+    }
+
+    [Test]
     public void ReadBuffered_AfterTheTransportFailed_ThrowsWithTheErrorInside()
     {
         var boom = new IOException("reset");
