@@ -9,6 +9,18 @@ public sealed class NegotiatorPolicyTests
     private static TelnetCommand Cmd(TelnetVerb verb, TelnetOption option) => TelnetCommand.Negotiation(verb, option);
 
     [Test]
+    public void Receive_NotANegotiation_ThrowsSayingWhatIs()
+    {
+        var negotiator = new Negotiator();
+        foreach (var command in new[] { TelnetCommand.Simple(TelnetVerb.Nop), TelnetCommand.Subnegotiation(TelnetOption.Naws, new byte[] { 0, 80, 0, 24 }) })
+        {
+            var error = Assert.Throws<ArgumentException>(() => negotiator.Receive(command, out _));
+            Assert.That(error!.Message, Does.StartWith("Only WILL, WONT, DO and DONT with an option are negotiations."));
+            Assert.That(error.ParamName, Is.EqualTo("negotiation"));
+        }
+    }
+
+    [Test]
     public void Policy_Default_RefusesEveryOptionOnBothSides()
     {
         var policy = new TelnetOptionPolicy();
