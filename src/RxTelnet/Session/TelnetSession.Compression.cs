@@ -34,27 +34,11 @@ public sealed partial class TelnetSession
         if (change.Enabled)
         {
             var marker = TelnetEncoder.Subnegotiation(change.Option, ReadOnlySpan<byte>.Empty);
-            _ = EnqueueSwitchAsync(_inStep ? TakeStepWrites(marker) : marker, CompressionSwitch.StartAfter);
+            _ = SendQuietlyAsync(_inStep ? TakeStepWrites(marker) : marker, compression: CompressionSwitch.StartAfter);
         }
         else
         {
-            _ = EnqueueSwitchAsync(_inStep ? TakeStepWrites([]) : [], CompressionSwitch.EndBefore);
-        }
-    }
-
-    private async Task EnqueueSwitchAsync(byte[] wire, CompressionSwitch compression)
-    {
-        try
-        {
-            await Enqueue(wire, holdAfter: false, isReply: false, CancellationToken.None, completion: null, compression).ConfigureAwait(false);
-        }
-        catch (TelnetException)
-        {
-            // The session closed: nothing more is sent, compressed or not.
-        }
-        catch (IOException)
-        {
-            // The transport failed; the session reports it through State.
+            _ = SendQuietlyAsync(_inStep ? TakeStepWrites([]) : [], compression: CompressionSwitch.EndBefore);
         }
     }
 }

@@ -391,11 +391,11 @@ public sealed partial class TelnetSession
         }
     }
 
-    private async Task SendQuietlyAsync(byte[] wire, bool isReply = false)
+    private async Task SendQuietlyAsync(byte[] wire, bool isReply = false, CompressionSwitch compression = CompressionSwitch.None)
     {
         try
         {
-            await Enqueue(wire, holdAfter: false, isReply, CancellationToken.None).ConfigureAwait(false);
+            await Enqueue(wire, holdAfter: false, isReply, CancellationToken.None, completion: null, compression).ConfigureAwait(false);
         }
         catch (TelnetException)
         {
