@@ -26,6 +26,24 @@ public static class InputCheck
 
         Compare("The parser", input, handler.Counts, handler.Cooked.AsSpan(0, handler.Length));
 
+        // The copy-out path: each chunk's cooked bytes written into the whole-stream buffer where the last chunk's ended.
+        parser = new TelnetParser();
+        var copyOut = new RecordingHandler([]);
+        var cooked = new byte[input.TotalBytes];
+        var length = 0;
+        foreach (var chunk in input.Chunks)
+        {
+            parser.ParseInto(chunk, cooked.AsSpan(length), ref copyOut, out var written);
+            length += written;
+        }
+
+        if (!parser.Complete(ref copyOut) || copyOut.Length != 0)
+        {
+            throw new InvalidOperationException("ParseInto: the stream ended inside a sequence, or data was reported to the handler.");
+        }
+
+        Compare("ParseInto", input, copyOut.Counts, cooked.AsSpan(0, length));
+
         var observer = new RecordingObserver(new byte[input.TotalBytes]);
         using (new ChunkSource(input.Chunks).ParseTelnet().Subscribe(observer))
         {

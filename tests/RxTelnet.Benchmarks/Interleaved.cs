@@ -23,7 +23,7 @@ public static class Interleaved
     public static void Run(int rounds, IReadOnlyList<double>? densities = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rounds);
-        var names = new[] { "Memcpy", "ParserCopy", "ParserSlices", "ScanFloor", "ParseTelnetOperator" };
+        var names = new[] { "Memcpy", "ParserCopy", "ParserInto", "ParserSlices", "ScanFloor", "ParseTelnetOperator" };
         var header = "| Density | " + string.Join(" | ", names) + " |" + Environment.NewLine + "|---|" + string.Concat(Enumerable.Repeat("---:|", names.Length));
         var throughput = new List<string>();
         var allocation = new List<string>();
@@ -36,7 +36,7 @@ public static class Interleaved
             bench.Setup();
             Console.SetOut(console);
 
-            var cases = new Func<long>[] { () => bench.Memcpy(), bench.ParserCopy, bench.ParserSlices, bench.ScanFloor, bench.ParseTelnetOperator };
+            var cases = new Func<long>[] { () => bench.Memcpy(), bench.ParserCopy, bench.ParserInto, bench.ParserSlices, bench.ScanFloor, bench.ParseTelnetOperator };
             var best = new double[cases.Length];
             var allocated = new long[cases.Length];
             Array.Fill(best, double.MaxValue);

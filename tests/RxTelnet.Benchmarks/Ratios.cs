@@ -16,7 +16,7 @@ using System.Globalization;
 /// "as fast as the socket". Allocation counts every thread, per wire byte.</item>
 /// <item>Expect scaling: <see cref="ReadScaling.Expect"/> over 64 MiB against the same over 1 MiB, wall time.
 /// Ratio: 64 MiB time / 1 MiB time (64 is linear); the 1 MiB pass is the mean of 8 runs, as one takes milliseconds. Allocation per input byte of the 64 MiB pass.</item>
-/// <item>Parser: <see cref="ParserThroughput.ParserCopy"/> (the parser with a copying consumer) against a plain
+/// <item>Parser: <see cref="ParserThroughput.ParserInto"/> (the parser's copy-out path) against a plain
 /// vectorised probe (<see cref="Probe"/>: <c>IndexOf(IAC)</c>, copy the run, skip the sequence) at 0, 0.1, 1 and
 /// 10 % IAC, thread CPU time where Linux offers it. Ratio: probe time / parser time (above 1: the parser is
 /// faster).</item>
@@ -87,7 +87,7 @@ public static class Ratios
                     string.Create(CultureInfo.InvariantCulture, $"parser copy-out, {density * 100:0.#} % IAC"),
                     "IndexOf-and-copy probe",
                     rounds,
-                    new Measured(bench.ParserCopy, TelnetInput.DefaultTotalBytes, AllThreads: false, Cpu: true),
+                    new Measured(bench.ParserInto, TelnetInput.DefaultTotalBytes, AllThreads: false, Cpu: true),
                     new Measured(probe.Run, TelnetInput.DefaultTotalBytes, AllThreads: false, Cpu: true),
                     higherIsBetter: true);
             }

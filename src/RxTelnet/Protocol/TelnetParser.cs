@@ -76,6 +76,7 @@ public sealed class TelnetParser
     private int _sbSliceLength;
     private bool _sbOverflow;
     private bool _stopRequested;
+    private int _written;
 
     /// <summary>Creates a parser.</summary>
     /// <param name="options">How to cook and what to bound; <see cref="TelnetParserOptions.Default"/> when null.</param>
@@ -121,70 +122,116 @@ public sealed class TelnetParser
         var i = 0;
         while (i < input.Length)
         {
+            if (_state == TelnetParserState.Data)
+            {
+                i = ParseData(input, i, ref handler, out var stopped);
+                if (stopped)
+                {
+                    // A handler asked to stop after the subnegotiation the inline path just reported.
+                    return i;
+                }
+            }
+            else
+            {
+                i = ParseControl(input, i, ref handler);
+                if (i < 0)
+                {
+                    return ~i;
+                }
+            }
+        }
+
+        FinishChunk(input);
+        return input.Length;
+    }
+
+    /// <summary>
+    /// Parses the next chunk of the stream, writing its cooked data into <paramref name="destination"/> (with
+    /// <c>IAC IAC</c> unescaped and CR NUL collapsed as the options say, in the same pass) and calling
+    /// <paramref name="handler"/> for everything else: the copy-out path, for consumers that keep the cooked stream.
+    /// </summary>
+    /// <typeparam name="THandler">The handler type; a struct for best speed.</typeparam>
+    /// <param name="input">The next received bytes, in order.</param>
+    /// <param name="destination">
+    /// Where cooked data goes: at least as long as <paramref name="input"/> (cooked data is never longer than the wire
+    /// bytes it came from) and not overlapping it. Bytes past <paramref name="written"/> may be overwritten.
+    /// </param>
+    /// <param name="handler">
+    /// Receives commands, negotiations, subnegotiations and warnings, in stream order; never
+    /// <see cref="ITelnetParserHandler.OnData"/>. During a callback, <see cref="WrittenBeforeEvent"/> says how many
+    /// bytes of this call's cooked data came before the event.
+    /// </param>
+    /// <param name="written">The number of cooked bytes written to the start of <paramref name="destination"/>.</param>
+    /// <returns>The number of bytes consumed: all of <paramref name="input"/> unless <see cref="StopAfterSubnegotiation"/> was called.</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="input"/>, or the two overlap.</exception>
+    /// <remarks>
+    /// Reports the same bytes and events as <see cref="Parse{THandler}"/> for the same input in the same state, and the
+    /// two may be mixed on one stream. Plain runs are copied a vector at a time while they are scanned, so the data is
+    /// read once.
+    /// </remarks>
+    public int ParseInto<THandler>(ReadOnlySpan<byte> input, Span<byte> destination, ref THandler handler, out int written)
+        where THandler : ITelnetParserHandler
+    {
+        if (destination.Length < input.Length)
+        {
+            throw new ArgumentException(
+                $"The destination holds {destination.Length} bytes but the input has {input.Length}; cooked data can be as long as the input.",
+                nameof(destination));
+        }
+
+        if (input.Overlaps(destination))
+        {
+            throw new ArgumentException("The destination overlaps the input; cooked data is written ahead of the bytes still to be read.", nameof(destination));
+        }
+
+        var i = 0;
+        var w = 0;
+        _written = 0;
+        while (i < input.Length)
+        {
             switch (_state)
             {
                 case TelnetParserState.Data:
-                    i = ParseData(input, i, ref handler, out var stopped);
+                    i = ParseDataInto(input, i, destination, ref w, ref handler, out var stopped);
                     if (stopped)
                     {
-                        // A handler asked to stop after the subnegotiation the inline path just reported.
+                        written = w;
                         return i;
                     }
 
                     break;
 
-                case TelnetParserState.Iac:
-                    ParseIac(input, i, ref handler);
+                case TelnetParserState.Iac when input[i] == Iac:
+                    // The second half of an IAC IAC split across chunks: one data byte 255.
+                    destination[w++] = Iac;
+                    _state = TelnetParserState.Data;
+                    _crPending = false;
                     i++;
                     break;
 
-                case TelnetParserState.Negotiation:
-                    // RFC 854: IAC WILL/WONT/DO/DONT is always followed by exactly one option byte.
-                    handler.OnNegotiation(_verb, (TelnetOption)input[i++]);
-                    _state = TelnetParserState.Data;
-                    _crPending = false;
-                    break;
-
-                case TelnetParserState.Sb:
-                    _sbOption = (TelnetOption)input[i++];
-                    _sbLength = 0;
-                    _sbOverflow = false;
-                    _sbSliceStart = i;
-                    _sbSliceLength = 0;
-                    _state = TelnetParserState.SbData;
-                    break;
-
-                case TelnetParserState.SbData:
-                    i = ParseSbData(input, i, ref handler);
-                    break;
-
-                case TelnetParserState.SbDataIac:
-                    // Only IAC SE and IAC IAC are valid here; any other byte is handled as a command after IAC.
-                    if (ParseSbIac(input, i, ref handler))
+                default:
+                    _written = w;
+                    i = ParseControl(input, i, ref handler);
+                    if (i < 0)
                     {
-                        i++;
-                    }
-
-                    if (_stopRequested && _state == TelnetParserState.Data)
-                    {
-                        // The handler switches how the rest is read: hand it back unparsed.
-                        _stopRequested = false;
-                        return i;
+                        written = w;
+                        return ~i;
                     }
 
                     break;
             }
         }
 
-        if (_sbSliceStart >= 0 && _state is TelnetParserState.SbData or TelnetParserState.SbDataIac)
-        {
-            // The next chunk is another array: keep the payload so far in our own buffer.
-            MaterializeSlice(input);
-        }
-
-        _sbSliceStart = -1;
+        FinishChunk(input);
+        written = w;
         return input.Length;
     }
+
+    /// <summary>
+    /// Gets, while <see cref="ParseInto{THandler}"/> is reporting an event to its handler, how many bytes of cooked data
+    /// it had written to the destination before that event: where the event falls in the data.
+    /// </summary>
+    public int WrittenBeforeEvent => _written;
 
     /// <summary>Reports the end of the stream: an incomplete sequence becomes a <see cref="TelnetWarningKind.TruncatedSequence"/> warning.</summary>
     /// <typeparam name="THandler">The handler type.</typeparam>
@@ -214,6 +261,182 @@ public sealed class TelnetParser
         _sbSliceStart = -1;
         _sbSliceLength = 0;
         _sbOverflow = false;
+    }
+
+    /// <summary>Takes the next byte(s) in any state but <see cref="TelnetParserState.Data"/>.</summary>
+    /// <returns>The index of the next byte to parse, or its complement when a handler asked to stop after a subnegotiation.</returns>
+    private int ParseControl<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler)
+        where THandler : ITelnetParserHandler
+    {
+        switch (_state)
+        {
+            case TelnetParserState.Iac:
+                ParseIac(input, i, ref handler);
+                return i + 1;
+
+            case TelnetParserState.Negotiation:
+                // RFC 854: IAC WILL/WONT/DO/DONT is always followed by exactly one option byte.
+                handler.OnNegotiation(_verb, (TelnetOption)input[i]);
+                _state = TelnetParserState.Data;
+                _crPending = false;
+                return i + 1;
+
+            case TelnetParserState.Sb:
+                _sbOption = (TelnetOption)input[i++];
+                _sbLength = 0;
+                _sbOverflow = false;
+                _sbSliceStart = i;
+                _sbSliceLength = 0;
+                _state = TelnetParserState.SbData;
+                return i;
+
+            case TelnetParserState.SbData:
+                return ParseSbData(input, i, ref handler);
+
+            default:
+                // SbDataIac: only IAC SE and IAC IAC are valid here; any other byte is handled as a command after IAC.
+                if (ParseSbIac(input, i, ref handler))
+                {
+                    i++;
+                }
+
+                if (_stopRequested && _state == TelnetParserState.Data)
+                {
+                    // The handler switches how the rest is read: hand it back unparsed.
+                    _stopRequested = false;
+                    return ~i;
+                }
+
+                return i;
+        }
+    }
+
+    /// <summary>At the end of a chunk: a subnegotiation still open keeps its payload so far in the parser's own buffer.</summary>
+    private void FinishChunk(ReadOnlySpan<byte> input)
+    {
+        if (_sbSliceStart >= 0 && _state is TelnetParserState.SbData or TelnetParserState.SbDataIac)
+        {
+            // The next chunk is another array.
+            MaterializeSlice(input);
+        }
+
+        _sbSliceStart = -1;
+    }
+
+    /// <summary>The data state of <see cref="ParseInto{THandler}"/>: <see cref="ParseData{THandler}"/> with the cooked bytes copied as they are scanned.</summary>
+    private int ParseDataInto<THandler>(ReadOnlySpan<byte> input, int i, Span<byte> destination, ref int written, ref THandler handler, out bool stopped)
+        where THandler : ITelnetParserHandler
+    {
+        stopped = false;
+        var n = input.Length;
+        ref var src = ref MemoryMarshal.GetReference(input);
+        ref var dst = ref MemoryMarshal.GetReference(destination);
+        var o = written;
+        var runStart = i;
+        var crBefore = _crPending;
+        while (true)
+        {
+            // Find the next byte the data state must look at, copying the bytes before it. Each vector is stored
+            // whole before it is tested: destination is at least as long as input and o <= i, so the store fits, and
+            // only the bytes before the special one are counted as written.
+            var p = ScanCopy(ref src, ref dst, ref i, ref o, n, _special1, _special2);
+            var scanned = p >= 0;
+            if (!scanned)
+            {
+                // Fewer than a vector's worth left (or no vector hardware): search the rest, then copy the run.
+                var rest = input.Slice(i);
+                var idx = _telnetlib
+                    ? rest.IndexOfAny(TelnetlibSpecials)
+                    : _collapseCrNul ? rest.IndexOfAny(Iac, Nul) : rest.IndexOf(Iac);
+                var end = idx < 0 ? n : i + idx;
+                input.Slice(i, end - i).CopyTo(destination.Slice(o));
+                o += end - i;
+                p = idx < 0 ? -1 : end;
+            }
+
+            if (p < 0)
+            {
+                _crPending = n > runStart ? input[n - 1] == Cr : crBefore;
+                written = o;
+                return n;
+            }
+
+            if (input[p] != Iac)
+            {
+                if (!_telnetlib && !(p > runStart ? input[p - 1] == Cr : crBefore))
+                {
+                    // A NUL that does not follow CR is ordinary data.
+                    destination[o++] = Nul;
+                    i = p + 1;
+                    continue;
+                }
+
+                // CR NUL -> CR (RFC 854), or telnetlib's dropping of NUL and DC1: skip the byte.
+                runStart = i = p + 1;
+                crBefore = false;
+                continue;
+            }
+
+            if (p + 1 >= n)
+            {
+                // IAC is the last byte of the chunk: the rest of the sequence comes with the next one.
+                _state = TelnetParserState.Iac;
+                _crPending = false;
+                written = o;
+                return n;
+            }
+
+            var c = input[p + 1];
+            if (c == Iac)
+            {
+                // IAC IAC is one data byte 255.
+                destination[o++] = Iac;
+                runStart = i = p + 2;
+                crBefore = false;
+                continue;
+            }
+
+            _written = o;
+            if (c is >= (byte)TelnetVerb.Will and <= (byte)TelnetVerb.Dont && p + 2 < n)
+            {
+                handler.OnNegotiation((TelnetVerb)c, (TelnetOption)input[p + 2]);
+                runStart = i = p + 3;
+                crBefore = false;
+                continue;
+            }
+
+            if (c is not ((byte)TelnetVerb.Sb or >= (byte)TelnetVerb.Will))
+            {
+                handler.OnCommand((TelnetVerb)c);
+                runStart = i = p + 2;
+                crBefore = false;
+                continue;
+            }
+
+            written = o;
+            if (c == (byte)TelnetVerb.Sb && TryParseWholeSubnegotiation(input, p, ref handler) is var next and > 0)
+            {
+                if (_stopRequested)
+                {
+                    // The handler switches how the rest is read (MCCP2, STARTTLS): ParseInto hands it back unparsed.
+                    _stopRequested = false;
+                    _crPending = false;
+                    stopped = true;
+                    return next;
+                }
+
+                runStart = i = next;
+                crBefore = false;
+                continue;
+            }
+
+            // SB split across chunks or holding escapes, or a negotiation whose option byte is in the next chunk:
+            // go through the state machine.
+            StateMachineHandoffs++;
+            _state = TelnetParserState.Iac;
+            _crPending = false;
+            return p + 1;
+        }
     }
 
     private int ParseData<THandler>(ReadOnlySpan<byte> input, int i, ref THandler handler, out bool stopped)
@@ -372,6 +595,106 @@ public sealed class TelnetParser
                 {
                     return i + BitOperations.TrailingZeroCount(mask);
                 }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Copies whole vectors from <paramref name="src"/> at <paramref name="i"/> to <paramref name="dst"/> at
+    /// <paramref name="o"/> until one holds IAC, <paramref name="special1"/> or <paramref name="special2"/>; returns
+    /// its index with <paramref name="o"/> advanced by the bytes before it, or -1 with both moved past what was copied
+    /// when fewer than a vector's worth are left.
+    /// </summary>
+    /// <remarks>
+    /// Each vector is stored whole before it is tested, so up to a vector past the returned position is overwritten
+    /// too; the caller guarantees room (<c>o &lt;= i</c> and a destination at least as long as the input).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ScanCopy(ref byte src, ref byte dst, ref int i, ref int o, int n, byte special1, byte special2)
+    {
+        if (Vector256.IsHardwareAccelerated && i <= n - Vector256<byte>.Count)
+        {
+            // Sequences are usually close together: one narrow vector first, the wide loop for long runs.
+            var v = Vector256.LoadUnsafe(ref src, (nuint)i);
+            v.StoreUnsafe(ref dst, (nuint)o);
+            var m = (Vector256.Equals(v, Vector256.Create(Iac)) | Vector256.Equals(v, Vector256.Create(special1)) | Vector256.Equals(v, Vector256.Create(special2))).ExtractMostSignificantBits();
+            if (m != 0)
+            {
+                var t = BitOperations.TrailingZeroCount(m);
+                o += t;
+                return i + t;
+            }
+
+            i += Vector256<byte>.Count;
+            o += Vector256<byte>.Count;
+        }
+
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var iac = Vector512.Create(Iac);
+            var s1 = Vector512.Create(special1);
+            var s2 = Vector512.Create(special2);
+            while (i <= n - (2 * Vector512<byte>.Count))
+            {
+                var v0 = Vector512.LoadUnsafe(ref src, (nuint)i);
+                var v1 = Vector512.LoadUnsafe(ref src, (nuint)(i + Vector512<byte>.Count));
+                v0.StoreUnsafe(ref dst, (nuint)o);
+                v1.StoreUnsafe(ref dst, (nuint)(o + Vector512<byte>.Count));
+                var e0 = Vector512.Equals(v0, iac) | Vector512.Equals(v0, s1) | Vector512.Equals(v0, s2);
+                var e1 = Vector512.Equals(v1, iac) | Vector512.Equals(v1, s1) | Vector512.Equals(v1, s2);
+                if ((e0 | e1) == Vector512<byte>.Zero)
+                {
+                    i += 2 * Vector512<byte>.Count;
+                    o += 2 * Vector512<byte>.Count;
+                    continue;
+                }
+
+                var m0 = e0.ExtractMostSignificantBits();
+                var t = m0 != 0
+                    ? BitOperations.TrailingZeroCount(m0)
+                    : Vector512<byte>.Count + BitOperations.TrailingZeroCount(e1.ExtractMostSignificantBits());
+                o += t;
+                return i + t;
+            }
+
+            while (i <= n - Vector512<byte>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref src, (nuint)i);
+                v.StoreUnsafe(ref dst, (nuint)o);
+                var m = (Vector512.Equals(v, iac) | Vector512.Equals(v, s1) | Vector512.Equals(v, s2)).ExtractMostSignificantBits();
+                if (m != 0)
+                {
+                    var t = BitOperations.TrailingZeroCount(m);
+                    o += t;
+                    return i + t;
+                }
+
+                i += Vector512<byte>.Count;
+                o += Vector512<byte>.Count;
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var iac = Vector256.Create(Iac);
+            var s1 = Vector256.Create(special1);
+            var s2 = Vector256.Create(special2);
+            while (i <= n - Vector256<byte>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref src, (nuint)i);
+                v.StoreUnsafe(ref dst, (nuint)o);
+                var m = (Vector256.Equals(v, iac) | Vector256.Equals(v, s1) | Vector256.Equals(v, s2)).ExtractMostSignificantBits();
+                if (m != 0)
+                {
+                    var t = BitOperations.TrailingZeroCount(m);
+                    o += t;
+                    return i + t;
+                }
+
+                i += Vector256<byte>.Count;
+                o += Vector256<byte>.Count;
             }
         }
 
