@@ -339,7 +339,9 @@ public sealed class TelnetParser
             // Find the next byte the data state must look at, copying the bytes before it. Each vector is stored
             // whole before it is tested: destination is at least as long as input and o <= i, so the store fits, and
             // only the bytes before the special one are counted as written.
-            var p = ScanCopy(ref src, ref dst, ref i, ref o, n, _special1, _special2);
+            var p = _telnetlib
+                ? ScanCopy<IacNulOrDc1>(ref src, ref dst, ref i, ref o, n)
+                : _collapseCrNul ? ScanCopy<IacOrNul>(ref src, ref dst, ref i, ref o, n) : ScanCopy<IacOnly>(ref src, ref dst, ref i, ref o, n);
             var scanned = p >= 0;
             if (!scanned)
             {
@@ -603,23 +605,24 @@ public sealed class TelnetParser
 
     /// <summary>
     /// Copies whole vectors from <paramref name="src"/> at <paramref name="i"/> to <paramref name="dst"/> at
-    /// <paramref name="o"/> until one holds IAC, <paramref name="special1"/> or <paramref name="special2"/>; returns
-    /// its index with <paramref name="o"/> advanced by the bytes before it, or -1 with both moved past what was copied
-    /// when fewer than a vector's worth are left.
+    /// <paramref name="o"/> until one holds a byte <typeparamref name="TSpecials"/> matches; returns its index with
+    /// <paramref name="o"/> advanced by the bytes before it, or -1 with both moved past what was copied when fewer than
+    /// a vector's worth are left.
     /// </summary>
     /// <remarks>
     /// Each vector is stored whole before it is tested, so up to a vector past the returned position is overwritten
     /// too; the caller guarantees room (<c>o &lt;= i</c> and a destination at least as long as the input).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ScanCopy(ref byte src, ref byte dst, ref int i, ref int o, int n, byte special1, byte special2)
+    private static int ScanCopy<TSpecials>(ref byte src, ref byte dst, ref int i, ref int o, int n)
+        where TSpecials : struct, ISpecials
     {
         if (Vector256.IsHardwareAccelerated && i <= n - Vector256<byte>.Count)
         {
             // Sequences are usually close together: one narrow vector first, the wide loop for long runs.
             var v = Vector256.LoadUnsafe(ref src, (nuint)i);
             v.StoreUnsafe(ref dst, (nuint)o);
-            var m = (Vector256.Equals(v, Vector256.Create(Iac)) | Vector256.Equals(v, Vector256.Create(special1)) | Vector256.Equals(v, Vector256.Create(special2))).ExtractMostSignificantBits();
+            var m = TSpecials.Match(v).ExtractMostSignificantBits();
             if (m != 0)
             {
                 var t = BitOperations.TrailingZeroCount(m);
@@ -633,37 +636,11 @@ public sealed class TelnetParser
 
         if (Vector512.IsHardwareAccelerated)
         {
-            var iac = Vector512.Create(Iac);
-            var s1 = Vector512.Create(special1);
-            var s2 = Vector512.Create(special2);
-            while (i <= n - (2 * Vector512<byte>.Count))
-            {
-                var v0 = Vector512.LoadUnsafe(ref src, (nuint)i);
-                var v1 = Vector512.LoadUnsafe(ref src, (nuint)(i + Vector512<byte>.Count));
-                v0.StoreUnsafe(ref dst, (nuint)o);
-                v1.StoreUnsafe(ref dst, (nuint)(o + Vector512<byte>.Count));
-                var e0 = Vector512.Equals(v0, iac) | Vector512.Equals(v0, s1) | Vector512.Equals(v0, s2);
-                var e1 = Vector512.Equals(v1, iac) | Vector512.Equals(v1, s1) | Vector512.Equals(v1, s2);
-                if ((e0 | e1) == Vector512<byte>.Zero)
-                {
-                    i += 2 * Vector512<byte>.Count;
-                    o += 2 * Vector512<byte>.Count;
-                    continue;
-                }
-
-                var m0 = e0.ExtractMostSignificantBits();
-                var t = m0 != 0
-                    ? BitOperations.TrailingZeroCount(m0)
-                    : Vector512<byte>.Count + BitOperations.TrailingZeroCount(e1.ExtractMostSignificantBits());
-                o += t;
-                return i + t;
-            }
-
             while (i <= n - Vector512<byte>.Count)
             {
                 var v = Vector512.LoadUnsafe(ref src, (nuint)i);
                 v.StoreUnsafe(ref dst, (nuint)o);
-                var m = (Vector512.Equals(v, iac) | Vector512.Equals(v, s1) | Vector512.Equals(v, s2)).ExtractMostSignificantBits();
+                var m = TSpecials.Match(v).ExtractMostSignificantBits();
                 if (m != 0)
                 {
                     var t = BitOperations.TrailingZeroCount(m);
@@ -678,14 +655,11 @@ public sealed class TelnetParser
 
         if (Vector256.IsHardwareAccelerated)
         {
-            var iac = Vector256.Create(Iac);
-            var s1 = Vector256.Create(special1);
-            var s2 = Vector256.Create(special2);
             while (i <= n - Vector256<byte>.Count)
             {
                 var v = Vector256.LoadUnsafe(ref src, (nuint)i);
                 v.StoreUnsafe(ref dst, (nuint)o);
-                var m = (Vector256.Equals(v, iac) | Vector256.Equals(v, s1) | Vector256.Equals(v, s2)).ExtractMostSignificantBits();
+                var m = TSpecials.Match(v).ExtractMostSignificantBits();
                 if (m != 0)
                 {
                     var t = BitOperations.TrailingZeroCount(m);
@@ -699,6 +673,40 @@ public sealed class TelnetParser
         }
 
         return -1;
+    }
+
+    /// <summary>Which bytes stop the data state's vector scan, as vector compares the JIT specialises per cooking mode.</summary>
+    private interface ISpecials
+    {
+        static abstract Vector256<byte> Match(Vector256<byte> v);
+
+        static abstract Vector512<byte> Match(Vector512<byte> v);
+    }
+
+    /// <summary>IAC only: no CR NUL collapsing, no telnetlib cooking.</summary>
+    private readonly struct IacOnly : ISpecials
+    {
+        public static Vector256<byte> Match(Vector256<byte> v) => Vector256.Equals(v, Vector256.Create(Iac));
+
+        public static Vector512<byte> Match(Vector512<byte> v) => Vector512.Equals(v, Vector512.Create(Iac));
+    }
+
+    /// <summary>IAC and NUL (CR NUL collapsing) in one unsigned compare: adding one maps 255 to 0 and 0 to 1.</summary>
+    private readonly struct IacOrNul : ISpecials
+    {
+        public static Vector256<byte> Match(Vector256<byte> v) => Vector256.LessThanOrEqual(v + Vector256<byte>.One, Vector256<byte>.One);
+
+        public static Vector512<byte> Match(Vector512<byte> v) => Vector512.LessThanOrEqual(v + Vector512<byte>.One, Vector512<byte>.One);
+    }
+
+    /// <summary>IAC, NUL and DC1 (telnetlib cooking).</summary>
+    private readonly struct IacNulOrDc1 : ISpecials
+    {
+        public static Vector256<byte> Match(Vector256<byte> v) =>
+            Vector256.LessThanOrEqual(v + Vector256<byte>.One, Vector256<byte>.One) | Vector256.Equals(v, Vector256.Create(Dc1));
+
+        public static Vector512<byte> Match(Vector512<byte> v) =>
+            Vector512.LessThanOrEqual(v + Vector512<byte>.One, Vector512<byte>.One) | Vector512.Equals(v, Vector512.Create(Dc1));
     }
 
     /// <summary>
