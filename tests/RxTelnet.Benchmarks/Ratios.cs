@@ -51,6 +51,13 @@ public static class Ratios
                     new Measured(() => bench.SessionReadUntil().GetAwaiter().GetResult(), 256L << 20, AllThreads: true, Cpu: false),
                     new Measured(() => bench.RawSocket().GetAwaiter().GetResult(), 256L << 20, AllThreads: true, Cpu: false),
                     higherIsBetter: true);
+                Report(
+                    "session ReadUntilAsync into a reused writer (256 MiB loopback)",
+                    "raw socket reader",
+                    rounds,
+                    new Measured(() => bench.SessionReadUntilInto().GetAwaiter().GetResult(), 256L << 20, AllThreads: true, Cpu: false),
+                    new Measured(() => bench.RawSocket().GetAwaiter().GetResult(), 256L << 20, AllThreads: true, Cpu: false),
+                    higherIsBetter: true);
             }
             finally
             {

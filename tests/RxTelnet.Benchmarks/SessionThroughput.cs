@@ -1,5 +1,6 @@
 namespace RxTelnet.Benchmarks;
 
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
@@ -75,6 +76,23 @@ public class SessionThroughput
         while (read < Total)
         {
             read += (await session.ReadUntilAsync(Prompt)).Length;
+        }
+
+        await sender;
+        return read;
+    }
+
+    [Benchmark(Description = "TelnetSession ReadUntil per prompt into a reused writer")]
+    public async Task<long> SessionReadUntilInto()
+    {
+        var (client, sender) = await ConnectAsync();
+        await using var session = new TelnetSession(new SocketTransport(client)).Start();
+        var writer = new ArrayBufferWriter<byte>(2 * Block);
+        long read = 0;
+        while (read < Total)
+        {
+            writer.ResetWrittenCount();
+            read += await session.ReadUntilAsync(Prompt, writer);
         }
 
         await sender;

@@ -258,6 +258,27 @@ internal sealed class CookedBuffer
         return taken;
     }
 
+    /// <summary>Removes the first <paramref name="count"/> bytes and writes them to <paramref name="destination"/> with one <c>GetSpan</c> and <c>Advance</c>.</summary>
+    /// <param name="count">How many bytes to take, from 0 to <see cref="Length"/>.</param>
+    /// <param name="destination">Where the bytes go.</param>
+    /// <returns><paramref name="count"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than <see cref="Length"/>.</exception>
+    public int TakeInto(int count, System.Buffers.IBufferWriter<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Length);
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        var span = destination.GetSpan(count);
+        CopyTo(_start, span[..count]);
+        destination.Advance(count);
+        Consume(count);
+        return count;
+    }
+
     /// <summary>Removes and returns every buffered byte.</summary>
     /// <returns>A new array with the bytes (empty when the buffer was empty).</returns>
     public byte[] TakeAll() => Take(Length);

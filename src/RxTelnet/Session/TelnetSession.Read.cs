@@ -1,5 +1,6 @@
 namespace RxTelnet.Session;
 
+using System.Buffers;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
@@ -94,6 +95,52 @@ public sealed partial class TelnetSession
         CheckTimeout(limit);
         var needle = expected.ToArray();
         return StartReadTask(limit, _options.Scheduler, UntilEvaluator(needle), cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads until <paramref name="expected"/> is seen, writing the data read into <paramref name="destination"/> instead of
+    /// a new array: <see cref="ReadUntilAsync(ReadOnlyMemory{byte}, TimeSpan?, CancellationToken)"/> for readers that
+    /// reuse their memory.
+    /// </summary>
+    /// <param name="expected">The bytes to wait for (not empty).</param>
+    /// <param name="destination">
+    /// Receives the data read, up to and including <paramref name="expected"/>, in one <c>GetSpan</c>/<c>Advance</c>
+    /// when the read completes (on the thread that completes it, possibly under the session's lock: do not touch the
+    /// writer until the task completes, and do not call back into the session from it). Nothing is written when the read
+    /// fails or is cancelled.
+    /// </param>
+    /// <param name="timeout">How long to wait; null or <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever.</param>
+    /// <param name="cancellationToken">Abandons the read (nothing is consumed or written).</param>
+    /// <returns>The number of bytes written: the same bytes, on match, timeout and end of stream, as the array the other overload returns.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="expected"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="TelnetEofException">The connection closed with nothing buffered.</exception>
+    public Task<int> ReadUntilAsync(ReadOnlyMemory<byte> expected, IBufferWriter<byte> destination, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (expected.IsEmpty)
+        {
+            throw new ArgumentException("The expected bytes must not be empty.", nameof(expected));
+        }
+
+        var limit = timeout ?? Timeout.InfiniteTimeSpan;
+        CheckTimeout(limit);
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            lock (_gate)
+            {
+                // Fast path for a prompt already queued, as in the other overload.
+                if (_pending is null && _options.QueueForReads && _buffer.IndexOf(expected.Span, 0, out _) is var at and >= 0)
+                {
+                    var count = _buffer.TakeInto(at + expected.Length, destination);
+                    UpdateReceiving();
+                    return Task.FromResult(count);
+                }
+            }
+        }
+
+        return StartReadTask(limit, _options.Scheduler, UntilIntoEvaluator(expected.ToArray(), destination), cancellationToken);
     }
 
     /// <summary>
@@ -253,6 +300,33 @@ public sealed partial class TelnetSession
             return trigger == ReadTrigger.Timeout ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
                 : eof ? DrainOrFail(buffer, fault)
                 : default;
+        };
+    }
+
+    private static ReadEvaluator<int> UntilIntoEvaluator(byte[] needle, IBufferWriter<byte> destination)
+    {
+        var matcher = new UntilMatcher(needle);
+        return (buffer, trigger, eof, fault) =>
+        {
+            var end = matcher.Find(buffer);
+            if (end >= 0)
+            {
+                return ReadOutcome<int>.Done(buffer.TakeInto(end, destination));
+            }
+
+            if (trigger == ReadTrigger.Timeout)
+            {
+                return ReadOutcome<int>.Done(buffer.TakeInto(buffer.Length, destination));
+            }
+
+            if (!eof)
+            {
+                return default;
+            }
+
+            return fault is TelnetBufferLimitExceededException ? ReadOutcome<int>.Fail(fault)
+                : buffer.Length > 0 ? ReadOutcome<int>.Done(buffer.TakeInto(buffer.Length, destination))
+                : ReadOutcome<int>.Fail(fault ?? new TelnetEofException());
         };
     }
 
