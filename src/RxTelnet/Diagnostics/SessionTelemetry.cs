@@ -70,7 +70,7 @@ internal sealed class SessionTelemetry
         TelnetLog.SessionClosed(SessionLog, Id, CloseReasonName(reason), Interlocked.Read(ref _received), Interlocked.Read(ref _sent), error);
     }
 
-    public void Received(byte[] chunk)
+    public void Received(ReadOnlySpan<byte> chunk)
     {
         Interlocked.Add(ref _received, chunk.Length);
         if (Metrics.BytesReceived.Enabled)

@@ -14,6 +14,9 @@ internal sealed class Broadcast<T>(IObserver<Exception> errors) : IObservable<T>
     private Exception? _error;
     private bool _done;
 
+    /// <summary>Gets whether anyone is subscribed now (a subscriber may come or go right after).</summary>
+    public bool HasObservers => Volatile.Read(ref _observers).Length > 0;
+
     public IDisposable Subscribe(IObserver<T> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);

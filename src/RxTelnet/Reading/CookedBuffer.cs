@@ -1,5 +1,6 @@
 namespace RxTelnet.Reading;
 
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 /// <summary>
@@ -31,6 +32,9 @@ internal sealed class CookedBuffer
     // The size of the buffer's own arrays for copied bytes; longer copies get an array of their exact size.
     private const int TailSize = 4096;
 
+    // The least a pooled block holds; a longer append rents a block of its own size.
+    private const int PooledBlockSize = 16 * 1024;
+
     private readonly string _limitName;
     private Segment[] _segments = new Segment[4];
     private int _head;
@@ -43,6 +47,10 @@ internal sealed class CookedBuffer
     // The array copied bytes go to, and how much of it is written; reused once the buffer is empty.
     private byte[]? _tail;
     private int _tailUsed;
+
+    // The pooled block AppendPooled writes to, and how much of it is written; null once its segment is dropped.
+    private byte[]? _block;
+    private int _blockUsed;
 
     /// <summary>Creates an empty buffer that reports overflow as <see cref="DefaultLimitName"/>.</summary>
     /// <param name="maxLength">The most bytes the buffer holds; at least 1.</param>
@@ -72,6 +80,9 @@ internal sealed class CookedBuffer
 
     /// <summary>Gets how many bytes were copied into the buffer's own arrays (a test hook: owned slices are not copied).</summary>
     internal long BytesCopied { get; private set; }
+
+    /// <summary>Gets how many blocks rented by <see cref="AppendPooled"/> are held, not yet returned (a test hook).</summary>
+    internal int PooledBlocks { get; private set; }
 
     /// <summary>Gets the number of segments the bytes are kept in (a test hook).</summary>
     internal int SegmentCount => _count;
@@ -115,6 +126,54 @@ internal sealed class CookedBuffer
         {
             AppendCopy(data.Span);
         }
+    }
+
+    /// <summary>
+    /// Appends a copy of <paramref name="data"/> into blocks rented from <see cref="ArrayPool{T}.Shared"/>, which go back
+    /// to the pool as soon as their bytes are consumed: for data that lives in a reused receive buffer, so that a
+    /// steady stream allocates nothing.
+    /// </summary>
+    /// <param name="data">The bytes to copy in.</param>
+    /// <param name="bounded">Whether <see cref="MaxLength"/> applies (see <see cref="AppendOwned(ReadOnlyMemory{byte}, bool)"/>).</param>
+    /// <exception cref="TelnetBufferLimitExceededException">
+    /// <paramref name="bounded"/> and <see cref="Length"/> plus the data would exceed <see cref="MaxLength"/>; nothing is appended then.
+    /// </exception>
+    public void AppendPooled(ReadOnlySpan<byte> data, bool bounded)
+    {
+        if (bounded)
+        {
+            ThrowIfOverLimit(data.Length);
+        }
+
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        BytesCopied += data.Length;
+        if (_block is not null && _count > 0 && data.Length <= _block.Length - _blockUsed)
+        {
+            ref var last = ref SegmentAt(_count - 1);
+            if (last.Pooled && MemoryMarshal.TryGetArray(last.Data, out var array) && ReferenceEquals(array.Array, _block)
+                && array.Offset + array.Count == _blockUsed)
+            {
+                // The newest segment is the block's, written up to here: grow it.
+                data.CopyTo(_block.AsSpan(_blockUsed));
+                last.Data = new ReadOnlyMemory<byte>(_block, array.Offset, array.Count + data.Length);
+                last.End += data.Length;
+                _end += data.Length;
+                _blockUsed += data.Length;
+                return;
+            }
+        }
+
+        // A new block, owned by the one segment that refers to it: returned to the pool when that segment is dropped.
+        _block = ArrayPool<byte>.Shared.Rent(Math.Max(data.Length, PooledBlockSize));
+        PooledBlocks++;
+        data.CopyTo(_block);
+        _blockUsed = data.Length;
+        Enqueue(new ReadOnlyMemory<byte>(_block, 0, data.Length));
+        SegmentAt(_count - 1).Pooled = true;
     }
 
     /// <summary>Appends as much of <paramref name="data"/> as fits under <see cref="MaxLength"/>.</summary>
@@ -301,6 +360,18 @@ internal sealed class CookedBuffer
                 break;
             }
 
+            if (first.Pooled && MemoryMarshal.TryGetArray(first.Data, out var block))
+            {
+                // Its block is referred to by this segment only: no byte of it is reachable any more.
+                if (ReferenceEquals(block.Array, _block))
+                {
+                    _block = null;
+                }
+
+                ArrayPool<byte>.Shared.Return(block.Array!);
+                PooledBlocks--;
+            }
+
             first = default;
             _head = (_head + 1) & (_segments.Length - 1);
             _count--;
@@ -478,5 +549,8 @@ internal sealed class CookedBuffer
     {
         public ReadOnlyMemory<byte> Data = data;
         public long End = end;
+
+        /// <summary>Whether <see cref="Data"/> lies in a block rented by <see cref="AppendPooled"/>, to be returned when this segment is dropped.</summary>
+        public bool Pooled;
     }
 }

@@ -1,7 +1,9 @@
 namespace RxTelnet.Session;
 
+using System.Buffers;
 using System.IO.Compression;
 using RxTelnet.Protocol;
+using RxTelnet.Transport;
 
 /// <summary>
 /// A session's receive path: the parse operator's work plus MCCP2 and MCCP3. Right after <c>IAC SB COMPRESS2 IAC SE</c>
@@ -14,7 +16,7 @@ using RxTelnet.Protocol;
 /// Every array handed to the parser is owned for good (received chunks, or fresh arrays of inflated bytes), so
 /// events may carry slices of it, as with <see cref="TelnetObservable.ParseTelnet"/>.
 /// </remarks>
-internal sealed class InboundPipeline : IObserver<byte[]>
+internal sealed class InboundPipeline : ITransientReceiver
 {
     private const int InflateChunkSize = 16 * 1024;
 
@@ -28,34 +30,41 @@ internal sealed class InboundPipeline : IObserver<byte[]>
     private TelnetOption _compressedBy;
 
     private readonly Action<ReadOnlyMemory<byte>>? _switchToTls;
+    private readonly Func<TelnetOption, bool> _stopAfter;
+    private readonly IInboundSink? _sink;
+
+    // While a transient chunk is parsed: the rented buffer its cooked bytes go to, and how many were handed on.
+    private byte[]? _cooked;
+    private int _cookedFlushed;
 
     public InboundPipeline(
         IObserver<TelnetEvent> observer,
         TelnetParserOptions options,
         Func<TelnetOption, bool> acceptCompression,
         Func<bool>? acceptTlsSwitch = null,
-        Action<ReadOnlyMemory<byte>>? switchToTls = null)
+        Action<ReadOnlyMemory<byte>>? switchToTls = null,
+        IInboundSink? sink = null)
     {
         _observer = observer;
         _parser = new TelnetParser(options);
         _switchToTls = switchToTls;
+        _sink = sink;
 
         // MCCP2: compression starts with the byte after IAC SB COMPRESS2 IAC SE, when we agreed to it.
         // START-TLS: TLS starts with the byte after IAC SB START_TLS FOLLOWS IAC SE, when the session says it is the switch point.
-        _handler = new EventForwardingHandler(
-            observer,
-            _parser,
-            option => option switch
-            {
-                TelnetOption.Compress2 or TelnetOption.Compress3 => acceptCompression(option),
-                // Asked even inside MCCP2, where no switch happens, so that the session's mark is always taken.
-                TelnetOption.StartTls => acceptTlsSwitch is not null && acceptTlsSwitch() && _inflater is null,
-                _ => false,
-            });
+        _stopAfter = option => option switch
+        {
+            TelnetOption.Compress2 or TelnetOption.Compress3 => acceptCompression(option),
+            // Asked even inside MCCP2, where no switch happens, so that the session's mark is always taken.
+            TelnetOption.StartTls => acceptTlsSwitch is not null && acceptTlsSwitch() && _inflater is null,
+            _ => false,
+        };
+        _handler = new EventForwardingHandler(observer, _parser, _stopAfter);
     }
 
     public void OnNext(byte[] value)
     {
+        _sink?.Received(value);
         if (_failed)
         {
             return;
@@ -113,29 +122,91 @@ internal sealed class InboundPipeline : IObserver<byte[]>
 
             _handler.Stopped = false;
             offset += consumed;
-            if (_handler.StoppedOption == TelnetOption.StartTls)
+            if (!AfterStop(_handler.StoppedOption, array, offset))
             {
-                // The rest of this chunk is TLS: it belongs to the handshake, not to the parser.
-                _switchToTls!(array.AsMemory(offset));
                 return;
             }
+        }
+    }
 
-            if (_inflater is not null)
+    /// <summary>
+    /// Takes a chunk that lives in the transport's reused buffer: parsed with the copy-out path into a rented buffer, its
+    /// cooked bytes handed to the sink (which copies what it keeps) and its commands to the observer as events that own
+    /// their bytes. Declined, so the chunk comes again as an owned array, while compressed, after a failure, or when the
+    /// sink wants arrays (someone outside keeps received chunks or data slices).
+    /// </summary>
+    public bool TryReceiveTransient(ReadOnlySpan<byte> chunk)
+    {
+        if (_failed || _inflater is not null || _sink is null || !_sink.ReceivedTransient(chunk))
+        {
+            return false;
+        }
+
+        var handler = new TransientHandler(this);
+        var cooked = ArrayPool<byte>.Shared.Rent(chunk.Length);
+        _cooked = cooked;
+        _cookedFlushed = 0;
+        int consumed;
+        try
+        {
+            consumed = _parser.ParseInto(chunk, cooked, ref handler, out var written);
+            FlushCooked(written);
+        }
+        finally
+        {
+            _cooked = null;
+            ArrayPool<byte>.Shared.Return(cooked);
+        }
+
+        if (handler.Stopped)
+        {
+            // The rest is compressed or TLS: from here on it needs an array of its own, as on the owned path.
+            var rest = chunk[consumed..].ToArray();
+            if (AfterStop(handler.StoppedOption, rest, 0))
             {
-                // COMPRESS2 inside the compressed stream is meaningless: parse on.
-                continue;
+                Parse(rest, 0);
             }
+        }
 
-            _compressedBy = _handler.StoppedOption;
-            _feed = new ByteFeed();
-            _inflater = new ZLibStream(_feed, CompressionMode.Decompress);
-            if (offset < array.Length)
-            {
-                _feed.Add(array, offset);
-            }
+        return true;
+    }
 
-            Inflate();
-            return;
+    /// <summary>Acts on a subnegotiation that stopped the parser: the bytes from <paramref name="offset"/> on are TLS or compressed.</summary>
+    /// <returns>Whether to go on parsing the array from <paramref name="offset"/> (a COMPRESS2 inside the compressed stream).</returns>
+    private bool AfterStop(TelnetOption option, byte[] array, int offset)
+    {
+        if (option == TelnetOption.StartTls)
+        {
+            // The rest of this chunk is TLS: it belongs to the handshake, not to the parser.
+            _switchToTls!(array.AsMemory(offset));
+            return false;
+        }
+
+        if (_inflater is not null)
+        {
+            // COMPRESS2 inside the compressed stream is meaningless: parse on.
+            return true;
+        }
+
+        _compressedBy = option;
+        _feed = new ByteFeed();
+        _inflater = new ZLibStream(_feed, CompressionMode.Decompress);
+        if (offset < array.Length)
+        {
+            _feed.Add(array, offset);
+        }
+
+        Inflate();
+        return false;
+    }
+
+    /// <summary>Hands the cooked bytes written before the event being reported (or all, at the end) to the sink.</summary>
+    private void FlushCooked(int upTo)
+    {
+        if (upTo > _cookedFlushed)
+        {
+            _sink!.OnCooked(_cooked.AsSpan(_cookedFlushed, upTo - _cookedFlushed));
+            _cookedFlushed = upTo;
         }
     }
 
@@ -186,6 +257,43 @@ internal sealed class InboundPipeline : IObserver<byte[]>
         _inflater?.Dispose();
         _inflater = null;
         _feed = null;
+    }
+
+    /// <summary>
+    /// The handler of the transient path: before each event the cooked bytes that precede it go to the sink, so the
+    /// session sees data and commands in stream order; subnegotiation payloads are copied, the chunk being transient.
+    /// </summary>
+    private struct TransientHandler(InboundPipeline pipeline) : ITelnetParserHandler
+    {
+        public bool Stopped;
+        public TelnetOption StoppedOption;
+
+        public readonly void OnData(ReadOnlySpan<byte> data, int inputOffset) =>
+            throw new InvalidOperationException("The copy-out path reports no data events.");
+
+        public readonly void OnCommand(TelnetVerb verb) => Forward(TelnetEvent.FromCommand(new TelnetCommand(verb)));
+
+        public readonly void OnNegotiation(TelnetVerb verb, TelnetOption option) =>
+            Forward(TelnetEvent.FromCommand(new TelnetCommand(verb, option)));
+
+        public void OnSubnegotiation(TelnetOption option, ReadOnlySpan<byte> payload, int inputOffset)
+        {
+            Forward(TelnetEvent.FromCommand(new TelnetCommand(TelnetVerb.Sb, option, payload.ToArray())));
+            if (pipeline._stopAfter(option))
+            {
+                Stopped = true;
+                StoppedOption = option;
+                pipeline._parser.StopAfterSubnegotiation();
+            }
+        }
+
+        public readonly void OnWarning(TelnetWarning warning) => Forward(TelnetEvent.FromWarning(warning));
+
+        private readonly void Forward(TelnetEvent e)
+        {
+            pipeline.FlushCooked(pipeline._parser.WrittenBeforeEvent);
+            pipeline._observer.OnNext(e);
+        }
     }
 
     /// <summary>
@@ -274,4 +382,21 @@ internal sealed class InboundPipeline : IObserver<byte[]>
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+}
+
+/// <summary>Where <see cref="InboundPipeline"/> reports received chunks and the cooked bytes of transient ones: the session.</summary>
+internal interface IInboundSink
+{
+    /// <summary>A chunk arrived as an owned array (before it is parsed).</summary>
+    /// <param name="chunk">The chunk.</param>
+    void Received(byte[] chunk);
+
+    /// <summary>A chunk is offered in the transport's reused buffer (before it is parsed).</summary>
+    /// <param name="chunk">The chunk; valid only during the call.</param>
+    /// <returns>Whether it may be parsed from there; <see langword="false"/> to have it as an owned array instead.</returns>
+    bool ReceivedTransient(ReadOnlySpan<byte> chunk);
+
+    /// <summary>Cooked bytes of a transient chunk, in stream order with the events.</summary>
+    /// <param name="data">The bytes; valid only during the call.</param>
+    void OnCooked(ReadOnlySpan<byte> data);
 }

@@ -31,7 +31,7 @@ using RxTelnet.Transport;
 /// dropped, and the exception is reported on <see cref="SubscriberErrors"/>; other subscribers and the session go on.
 /// </para>
 /// </remarks>
-public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
+public sealed partial class TelnetSession : IDisposable, IAsyncDisposable, IInboundSink
 {
     /// <summary>The most cooked bytes queued before receiving pauses (see <see cref="TelnetSessionOptions.PauseWhenBufferFull"/>).</summary>
     internal const int MaxPauseMark = 256 * 1024;
@@ -187,14 +187,14 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
             _options.Parser,
             AcceptsInboundCompression,
             TakeTlsSwitch,
-            SwitchToTls);
-        var subscription = _transport.Received
-            .Do(chunk =>
-            {
-                _telemetry.Received(chunk);
-                _raw.OnNext(chunk);
-            })
-            .Subscribe(pipeline);
+            SwitchToTls,
+            this);
+
+        // A transport that can lend its receive buffer gets the pipeline itself, which parses from that buffer
+        // whenever nothing outside the session keeps received arrays or data slices (see IInboundSink).
+        var subscription = _transport is ITransientReceiveSource source
+            ? source.SubscribeTransient(pipeline)
+            : _transport.Received.Subscribe(pipeline);
         lock (_gate)
         {
             if (_eof)
@@ -262,8 +262,48 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
         }
     }
 
-    private void OnData(ReadOnlyMemory<byte> data)
+    /// <inheritdoc/>
+    void IInboundSink.Received(byte[] chunk)
     {
+        _telemetry.Received(chunk);
+        _raw.OnNext(chunk);
+    }
+
+    /// <inheritdoc/>
+    bool IInboundSink.ReceivedTransient(ReadOnlySpan<byte> chunk)
+    {
+        if (_raw.HasObservers)
+        {
+            // Raw subscribers (and keep-alive) keep the arrays: have the transport copy it.
+            return false;
+        }
+
+        _telemetry.Received(chunk);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    void IInboundSink.OnCooked(ReadOnlySpan<byte> data)
+    {
+        if (_events.HasObservers || _data.HasObservers)
+        {
+            // Subscribers may keep data slices: give them an owned copy, as the array path does.
+            OnEvent(TelnetEvent.FromData(data.ToArray()));
+            return;
+        }
+
+        OnData(data, default);
+    }
+
+    private void OnData(ReadOnlyMemory<byte> data) => OnData(data.Span, data);
+
+    /// <summary>Queues cooked data for reads and hands it to the hot streams.</summary>
+    /// <param name="span">The bytes.</param>
+    /// <param name="owned">The same bytes as memory the session may keep; empty when <paramref name="span"/> is transient
+    /// (nobody subscribes to the data streams then, and the queue copies it into pooled blocks).</param>
+    private void OnData(ReadOnlySpan<byte> span, ReadOnlyMemory<byte> owned)
+    {
+        var transient = owned.IsEmpty;
         var completion = default(PendingCompletion);
         TelnetBufferLimitExceededException? overflow = null;
         lock (_gate)
@@ -280,7 +320,16 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
                 {
                     // Cooked data are slices of owned, never reused arrays (see ITelnetTransport): queued without a copy.
                     // A pending ReadAll has its own, larger limit (MaxReadAllBytes): the queue's does not apply while it waits.
-                    _buffer.AppendOwned(data, bounded: _pending is not { TakesEverything: true });
+                    var bounded = _pending is not { TakesEverything: true };
+                    if (transient)
+                    {
+                        _buffer.AppendPooled(span, bounded);
+                    }
+                    else
+                    {
+                        _buffer.AppendOwned(owned, bounded);
+                    }
+
                     completion = EvaluatePending(ReadTrigger.Data);
                     UpdateReceiving();
                 }
@@ -293,16 +342,20 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable
             }
         }
 
-        if (completion.ClosesSession)
+        if (transient)
+        {
+            completion.Deliver();
+        }
+        else if (completion.ClosesSession)
         {
             // The read closes the session when delivered: the hot stream gets the chunk first, as every chunk before it.
-            _data.OnNext(data);
+            _data.OnNext(owned);
             completion.Deliver();
         }
         else
         {
             completion.Deliver();
-            _data.OnNext(data);
+            _data.OnNext(owned);
         }
 
         if (overflow is not null)

@@ -28,7 +28,7 @@ using RxTelnet.Internal;
 /// plain bytes at the switch point, wraps the stream in an <see cref="SslStream"/>, and goes on from there.
 /// </para>
 /// </remarks>
-public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
+public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl, ITransientReceiveSource
 {
     /// <summary>The default most bytes one read asks for: 64 KiB, used only while reads keep filling smaller buffers.</summary>
     public const int DefaultReceiveBufferSize = 64 * 1024;
@@ -184,6 +184,9 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
     {
     }
 
+    /// <inheritdoc/>
+    IDisposable ITransientReceiveSource.SubscribeTransient(ITransientReceiver receiver) => SubscribeReceiver(receiver);
+
     private IDisposable SubscribeReceiver(IObserver<byte[]> observer)
     {
         if (Interlocked.Exchange(ref _subscribed, 1) != 0)
@@ -207,6 +210,7 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
 
     private async Task ReceiveLoopAsync(IObserver<byte[]> observer, CancellationToken token)
     {
+        var transient = observer as ITransientReceiver;
         var initial = Math.Min(InitialReadSize, _receiveBufferSize);
         var size = initial;
         var drained = true;
@@ -225,7 +229,7 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
 
                 // Rented for this read only; not zeroed: only what the read writes is ever copied out.
                 var buffer = ArrayPool<byte>.Shared.Rent(size);
-                byte[] chunk;
+                byte[]? chunk = null;
                 try
                 {
                     var read = _stream.ReadAsync(buffer.AsMemory(0, size), token);
@@ -246,9 +250,13 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
                         break;
                     }
 
-                    // An exactly sized fresh array, the bytes' only copy: the receiver owns it, the rented buffer never escapes.
-                    chunk = buffer.AsSpan(0, n).ToArray();
                     drained = n < size;
+                    if (transient is null || !DeliverTransient(transient, buffer.AsSpan(0, n)))
+                    {
+                        // An exactly sized fresh array, the bytes' only copy: the receiver owns it, the rented buffer never escapes.
+                        chunk = buffer.AsSpan(0, n).ToArray();
+                    }
+
                     if (n == size)
                     {
                         // A full read: more is probably waiting, so ask for more next time.
@@ -265,14 +273,17 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
 
-                Volatile.Write(ref _deliveringThread, Environment.CurrentManagedThreadId);
-                try
+                if (chunk is not null)
                 {
-                    observer.OnNext(chunk);
-                }
-                finally
-                {
-                    Volatile.Write(ref _deliveringThread, 0);
+                    Volatile.Write(ref _deliveringThread, Environment.CurrentManagedThreadId);
+                    try
+                    {
+                        observer.OnNext(chunk);
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _deliveringThread, 0);
+                    }
                 }
 
                 if (_upgrade is { } upgrade)
@@ -293,6 +304,19 @@ public class StreamTransport : ITlsUpgradableTransport, IReceiveFlowControl
         }
 
         observer.OnCompleted();
+    }
+
+    private bool DeliverTransient(ITransientReceiver receiver, ReadOnlySpan<byte> chunk)
+    {
+        Volatile.Write(ref _deliveringThread, Environment.CurrentManagedThreadId);
+        try
+        {
+            return receiver.TryReceiveTransient(chunk);
+        }
+        finally
+        {
+            Volatile.Write(ref _deliveringThread, 0);
+        }
     }
 
     private async Task UpgradeAsync(TlsUpgrade upgrade, CancellationToken token)

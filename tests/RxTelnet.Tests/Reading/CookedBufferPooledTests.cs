@@ -1,0 +1,103 @@
+namespace RxTelnet.Tests.Reading;
+
+using RxTelnet.Reading;
+
+/// <summary>
+/// <see cref="CookedBuffer.AppendPooled"/>: copies go into blocks rented from the shared pool, contiguous appends grow
+/// one segment, and each block goes back exactly when the last of its bytes is consumed, never before.
+/// </summary>
+[TestFixture]
+public sealed class CookedBufferPooledTests
+{
+    private static byte[] Bytes(int length, byte seed) => Enumerable.Range(0, length).Select(i => (byte)(seed + i)).ToArray();
+
+    [Test]
+    public void SmallAppends_ShareOneBlockAndOneSegment()
+    {
+        var buffer = new CookedBuffer(1 << 20);
+
+        buffer.AppendPooled(Bytes(100, 1), bounded: true);
+        buffer.AppendPooled(Bytes(200, 2), bounded: true);
+        buffer.AppendPooled(Bytes(300, 3), bounded: true);
+
+        Assert.That((buffer.PooledBlocks, buffer.SegmentCount, buffer.Length, buffer.BytesCopied), Is.EqualTo((1, 1, 600, 600L)));
+        Assert.That(buffer.ToArray(), Is.EqualTo(Bytes(100, 1).Concat(Bytes(200, 2)).Concat(Bytes(300, 3))));
+    }
+
+    [Test]
+    public void AppendThatDoesNotFit_RentsABlockOfItsOwnSize()
+    {
+        var buffer = new CookedBuffer(1 << 20);
+        buffer.AppendPooled(Bytes(10, 1), bounded: true);
+
+        buffer.AppendPooled(Bytes(40_000, 2), bounded: true);
+
+        Assert.That((buffer.PooledBlocks, buffer.SegmentCount), Is.EqualTo((2, 2)));
+        Assert.That(buffer.Take(40_010), Is.EqualTo(Bytes(10, 1).Concat(Bytes(40_000, 2))));
+        Assert.That(buffer.PooledBlocks, Is.Zero, "both blocks went back once their bytes were taken");
+    }
+
+    [Test]
+    public void PartlyConsumedBlock_IsKeptUntilItsLastByteGoes()
+    {
+        var buffer = new CookedBuffer(1 << 20);
+        buffer.AppendPooled(Bytes(1000, 7), bounded: true);
+
+        buffer.Consume(999);
+        Assert.That(buffer.PooledBlocks, Is.EqualTo(1), "one byte of it is still queued");
+        Assert.That(buffer.ToArray(), Is.EqualTo(new[] { Bytes(1000, 7)[999] }));
+
+        buffer.Consume(1);
+        Assert.That(buffer.PooledBlocks, Is.Zero);
+    }
+
+    [Test]
+    public void AppendAfterTheBlocksSegmentWasDropped_StartsAFreshBlock()
+    {
+        var buffer = new CookedBuffer(1 << 20);
+        buffer.AppendPooled(Bytes(50, 1), bounded: true);
+        buffer.Clear();
+
+        buffer.AppendPooled(Bytes(60, 9), bounded: true);
+
+        Assert.That((buffer.PooledBlocks, buffer.ToArray()), Is.EqualTo((1, Bytes(60, 9))), "the returned block is never written again");
+    }
+
+    [Test]
+    public void OtherSegmentBetween_TheNextPooledAppendStartsANewBlock()
+    {
+        var buffer = new CookedBuffer(1 << 20);
+        buffer.AppendPooled(Bytes(10, 1), bounded: true);
+        buffer.AppendOwned(new ReadOnlyMemory<byte>(Bytes(2000, 50)));
+
+        buffer.AppendPooled(Bytes(10, 3), bounded: true);
+
+        Assert.That((buffer.PooledBlocks, buffer.SegmentCount), Is.EqualTo((2, 3)), "a block is written only behind its own segment");
+        Assert.That(buffer.ToArray(), Is.EqualTo(Bytes(10, 1).Concat(Bytes(2000, 50)).Concat(Bytes(10, 3))));
+        buffer.Consume(2010);
+        Assert.That(buffer.PooledBlocks, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void OverTheLimit_ThrowsAndAppendsNothingUnlessUnbounded()
+    {
+        var buffer = new CookedBuffer(100);
+        buffer.AppendPooled(Bytes(90, 1), bounded: true);
+
+        Assert.That(() => buffer.AppendPooled(Bytes(11, 2), bounded: true), Throws.TypeOf<TelnetBufferLimitExceededException>());
+        Assert.That(buffer.Length, Is.EqualTo(90));
+
+        buffer.AppendPooled(Bytes(11, 2), bounded: false);
+        Assert.That(buffer.Length, Is.EqualTo(101));
+    }
+
+    [Test]
+    public void EmptyAppend_ChangesNothing()
+    {
+        var buffer = new CookedBuffer(100);
+
+        buffer.AppendPooled([], bounded: true);
+
+        Assert.That((buffer.PooledBlocks, buffer.SegmentCount, buffer.BytesCopied), Is.EqualTo((0, 0, 0L)));
+    }
+}
