@@ -15,9 +15,10 @@ using System.Reactive.Linq;
 /// never inline on the sender's stack, so two sessions wired back to back cannot re-enter each other.
 /// Closing one end delivers end of stream to the other after everything already sent; what is sent to an end that
 /// was closed is dropped, as a peer that closed only its sending side would discard it. While paused
-/// (<see cref="IReceiveFlowControl"/>) sends queue up unbounded: the sender is never blocked.
+/// (<see cref="IReceiveFlowControl"/>) sends queue up unbounded: the sender is never blocked. A session's receiver
+/// is lent each chunk (as <see cref="StreamTransport"/> lends its receive buffer) and the chunk is cleared after.
 /// </remarks>
-public sealed class InMemoryTransport : ITelnetTransport, IReceiveFlowControl
+public sealed class InMemoryTransport : ITelnetTransport, IReceiveFlowControl, ITransientReceiveSource
 {
     private readonly object _gate = new();
     private readonly Queue<Delivery> _inbox = new();
@@ -142,6 +143,9 @@ public sealed class InMemoryTransport : ITelnetTransport, IReceiveFlowControl
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
+    IDisposable ITransientReceiveSource.SubscribeTransient(ITransientReceiver receiver) => Subscribe(receiver);
+
     private IDisposable Subscribe(IObserver<byte[]> observer)
     {
         lock (_gate)
@@ -234,7 +238,16 @@ public sealed class InMemoryTransport : ITelnetTransport, IReceiveFlowControl
                 return;
             }
 
-            observer.OnNext(next.Data!);
+            if (observer is ITransientReceiver receiver && receiver.TryReceiveTransient(next.Data))
+            {
+                // Lent, as a socket transport lends its buffer: cleared afterwards, so a receiver that kept any of it
+                // reads zeros in every test that runs over this transport.
+                Array.Clear(next.Data!);
+            }
+            else
+            {
+                observer.OnNext(next.Data!);
+            }
         }
     }
 
