@@ -221,6 +221,20 @@ internal static class ParserTarget
 
         SameData(replies.ToArray(), transport.SentBytes, "the default refusals (DO -> WONT, WILL -> DONT, nothing else)");
 
+        // The lent path: no hot-stream subscribers, so an in-memory transport lends each chunk (and clears it after);
+        // the queue must hold the same cooked bytes, copied into its pooled blocks.
+        var (peer, lending) = InMemoryTransport.CreatePair(System.Reactive.Concurrency.ImmediateScheduler.Instance);
+        using (var lent = new TelnetSession(lending, new TelnetSessionOptions { MaxBufferedBytes = Math.Max(1, input.Length) }).Start())
+        {
+            foreach (var chunk in Split(input, RandomChunking(input.Length, rng, 1)))
+            {
+                peer.SendAsync(chunk).AsTask().GetAwaiter().GetResult();
+            }
+
+            peer.Close();
+            SameData(cooked, ReadAllNow(lent), "ReadAll of a session fed lent chunks");
+        }
+
         // A small cooked-queue limit.
         var limit = 1 + (seed & 31);
         var limitedTransport = new ObservableTransport(new SyncObservable<byte[]>(Split(input, RandomChunking(input.Length, rng, 2))));
