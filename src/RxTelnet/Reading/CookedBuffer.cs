@@ -32,7 +32,8 @@ internal sealed class CookedBuffer
     // The size of the buffer's own arrays for copied bytes; longer copies get an array of their exact size.
     private const int TailSize = 4096;
 
-    // The least a pooled block holds; a longer append rents a block of its own size.
+    // A new pooled block holds as much as is queued, within these bounds; a longer append rents a block of its own size.
+    private const int MinPooledBlockSize = 256;
     private const int PooledBlockSize = 16 * 1024;
 
     private readonly string _limitName;
@@ -83,6 +84,9 @@ internal sealed class CookedBuffer
 
     /// <summary>Gets how many blocks rented by <see cref="AppendPooled"/> are held, not yet returned (a test hook).</summary>
     internal int PooledBlocks { get; private set; }
+
+    /// <summary>Gets the total size of the pooled blocks held (a test hook).</summary>
+    internal int PooledBlockBytes { get; private set; }
 
     /// <summary>Gets the number of segments the bytes are kept in (a test hook).</summary>
     internal int SegmentCount => _count;
@@ -168,8 +172,11 @@ internal sealed class CookedBuffer
         }
 
         // A new block, owned by the one segment that refers to it: returned to the pool when that segment is dropped.
-        _block = ArrayPool<byte>.Shared.Rent(Math.Max(data.Length, PooledBlockSize));
+        // Sized to what is queued: a few bytes waiting to be read (a banner, a prompt) hold a small block; a stream
+        // that keeps the queue full gets blocks of up to PooledBlockSize, so few segments.
+        _block = ArrayPool<byte>.Shared.Rent(Math.Max(data.Length, Math.Clamp(Length, MinPooledBlockSize, PooledBlockSize)));
         PooledBlocks++;
+        PooledBlockBytes += _block.Length;
         data.CopyTo(_block);
         _blockUsed = data.Length;
         Enqueue(new ReadOnlyMemory<byte>(_block, 0, data.Length));
@@ -370,6 +377,7 @@ internal sealed class CookedBuffer
 
                 ArrayPool<byte>.Shared.Return(block.Array!);
                 PooledBlocks--;
+                PooledBlockBytes -= block.Array!.Length;
             }
 
             first = default;

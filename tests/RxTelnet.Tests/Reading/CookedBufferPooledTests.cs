@@ -16,12 +16,31 @@ public sealed class CookedBufferPooledTests
     {
         var buffer = new CookedBuffer(1 << 20);
 
-        buffer.AppendPooled(Bytes(100, 1), bounded: true);
-        buffer.AppendPooled(Bytes(200, 2), bounded: true);
-        buffer.AppendPooled(Bytes(300, 3), bounded: true);
+        buffer.AppendPooled(Bytes(60, 1), bounded: true);
+        buffer.AppendPooled(Bytes(70, 2), bounded: true);
+        buffer.AppendPooled(Bytes(80, 3), bounded: true);
 
-        Assert.That((buffer.PooledBlocks, buffer.SegmentCount, buffer.Length, buffer.BytesCopied), Is.EqualTo((1, 1, 600, 600L)));
-        Assert.That(buffer.ToArray(), Is.EqualTo(Bytes(100, 1).Concat(Bytes(200, 2)).Concat(Bytes(300, 3))));
+        Assert.That((buffer.PooledBlocks, buffer.SegmentCount, buffer.Length, buffer.BytesCopied), Is.EqualTo((1, 1, 210, 210L)));
+        Assert.That(buffer.ToArray(), Is.EqualTo(Bytes(60, 1).Concat(Bytes(70, 2)).Concat(Bytes(80, 3))));
+    }
+
+    [Test]
+    public void FewBytesQueued_HoldASmallBlock_AFullQueueGetsLargeOnes()
+    {
+        var buffer = new CookedBuffer(1 << 20);
+
+        buffer.AppendPooled(Bytes(10, 1), bounded: true);
+        Assert.That(buffer.PooledBlockBytes, Is.EqualTo(256), "a banner waiting to be read does not hold 16 KiB");
+
+        for (var i = 0; i < 200; i++)
+        {
+            buffer.AppendPooled(Bytes(1000, (byte)i), bounded: true);
+        }
+
+        Assert.That(buffer.SegmentCount, Is.LessThan(20), "blocks grow with the queue, up to 16 KiB");
+        Assert.That(buffer.PooledBlockBytes, Is.LessThan(2 * buffer.Length), "and stay within twice what they hold");
+        buffer.Clear();
+        Assert.That((buffer.PooledBlocks, buffer.PooledBlockBytes), Is.EqualTo((0, 0)));
     }
 
     [Test]
