@@ -20,6 +20,7 @@ public sealed partial class TelnetSession
     private long _lastSendTicks = long.MinValue;
     private long _lastReceiveTicks = long.MinValue;
     private IScheduler? _sendClock;
+    private IScheduler? _receiveClock;
 
     /// <summary>Sends <paramref name="probe"/> whenever nothing has been sent for <paramref name="idle"/>, on the session's scheduler.</summary>
     /// <param name="idle">How long the line may be quiet before a probe goes out.</param>
@@ -73,11 +74,23 @@ public sealed partial class TelnetSession
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(scheduler);
-        var subscription = _raw.Subscribe(new ActionObserver(() => Interlocked.Exchange(ref _lastReceiveTicks, scheduler.Now.UtcTicks)));
+        // Stamped by the receive path itself (TouchReceive), not through a RawReceived subscription, which would make
+        // the transport copy every read for it.
+        Volatile.Write(ref _receiveClock, scheduler);
+        var subscription = Disposable.Create(() => Interlocked.CompareExchange(ref _receiveClock, null, scheduler));
         Interlocked.Exchange(ref _lastReceiveTicks, scheduler.Now.UtcTicks);
         var watch = Watch(scheduler, timeout, () => Interlocked.Read(ref _lastReceiveTicks), () =>
             Shutdown(TelnetCloseReason.DeadPeer, new TimeoutException($"Nothing was received for {timeout}; the peer is presumed dead.")));
         return new CompositeDisposable(subscription, watch);
+    }
+
+    /// <summary>Notes that something was received, for <see cref="DetectDeadPeer(TimeSpan, IScheduler)"/>.</summary>
+    private void TouchReceive()
+    {
+        if (Volatile.Read(ref _receiveClock) is { } clock)
+        {
+            Interlocked.Exchange(ref _lastReceiveTicks, clock.Now.UtcTicks);
+        }
     }
 
     private void TouchSend(IScheduler scheduler) => Interlocked.Exchange(ref _lastSendTicks, scheduler.Now.UtcTicks);
@@ -115,18 +128,5 @@ public sealed partial class TelnetSession
 
         Arm(period);
         return timer;
-    }
-
-    private sealed class ActionObserver(Action onNext) : IObserver<byte[]>
-    {
-        public void OnNext(byte[] value) => onNext();
-
-        public void OnError(Exception error)
-        {
-        }
-
-        public void OnCompleted()
-        {
-        }
     }
 }

@@ -265,6 +265,7 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable, IInbo
     /// <inheritdoc/>
     void IInboundSink.Received(byte[] chunk)
     {
+        TouchReceive();
         _telemetry.Received(chunk);
         _raw.OnNext(chunk);
     }
@@ -274,10 +275,11 @@ public sealed partial class TelnetSession : IDisposable, IAsyncDisposable, IInbo
     {
         if (_raw.HasObservers)
         {
-            // Raw subscribers (and keep-alive) keep the arrays: have the transport copy it.
+            // Raw subscribers keep the arrays: have the transport copy it.
             return false;
         }
 
+        TouchReceive();
         _telemetry.Received(chunk);
         return true;
     }

@@ -26,11 +26,14 @@ public sealed class TransientReceiveTests : ReactiveTest
     private static string S(ReadOnlySpan<byte> b) => Encoding.Latin1.GetString(b);
 
     private static (TestScheduler Scheduler, LendingTransport Transport, TelnetSession Session) Create(
-        TelnetSessionOptions? options = null, params byte[][] chunks)
+        TelnetSessionOptions? options = null, params byte[][] chunks) => Create(options, complete: true, chunks);
+
+    private static (TestScheduler Scheduler, LendingTransport Transport, TelnetSession Session) Create(
+        TelnetSessionOptions? options, bool complete, params byte[][] chunks)
     {
         var scheduler = new TestScheduler();
         var messages = chunks.Select((c, i) => OnNext(210 + (10 * i), c))
-            .Append(OnCompleted<byte[]>(210 + (10 * chunks.Length)))
+            .Concat(complete ? [OnCompleted<byte[]>(210 + (10 * chunks.Length))] : [])
             .ToArray();
         var transport = new LendingTransport(scheduler.CreateHotObservable(messages));
         var session = new TelnetSession(transport, (options ?? new TelnetSessionOptions()) with { Scheduler = scheduler });
@@ -123,6 +126,21 @@ public sealed class TransientReceiveTests : ReactiveTest
         Assert.That(raw.Select(r => S(r)), Is.EqualTo(new[] { "abc", "def" }));
         Assert.That((transport.Lent, transport.Declined), Is.EqualTo((0, 2)), "raw subscribers keep arrays, so the session declined the lent buffer");
         Assert.That(S(session.ReadBuffered()), Is.EqualTo("abcdef"));
+    }
+
+    [Test]
+    public void DetectDeadPeer_HearsLentChunksWithoutTurningTheLentPathOff()
+    {
+        var (scheduler, transport, session) = Create(null, complete: false, B("a"), B("b"), B("c"));
+        session.Start();
+        scheduler.AdvanceTo(200);
+        using var watch = session.DetectDeadPeer(TimeSpan.FromTicks(50));
+
+        scheduler.AdvanceTo(279);
+        Assert.That(session.CurrentState.Reason, Is.Not.EqualTo(TelnetCloseReason.DeadPeer), "the chunks at 210, 220 and 230 were heard");
+        Assert.That((transport.Lent, transport.Declined), Is.EqualTo((3, 0)), "the watch needs no arrays");
+        scheduler.AdvanceTo(280);
+        Assert.That(session.CurrentState.Reason, Is.EqualTo(TelnetCloseReason.DeadPeer), "50 ticks after the last chunk");
     }
 
     [Test]
