@@ -380,6 +380,7 @@ public sealed class TelnetSessionReadTests : ReactiveTest
 
         Assert.That(error, Is.Not.InstanceOf<TelnetEofException>());
         Assert.That(error!.InnerException, Is.SameAs(boom));
+        Assert.That(error.Message, Does.StartWith("The connection failed."));
     }
 
     [Test]
