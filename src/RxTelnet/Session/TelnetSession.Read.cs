@@ -70,7 +70,14 @@ public sealed partial class TelnetSession
     /// <exception cref="TelnetEofException">The connection closed with nothing buffered.</exception>
     public Task<byte[]> ReadUntilAsync(ReadOnlyMemory<byte> expected, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        if (!expected.IsEmpty && !cancellationToken.IsCancellationRequested)
+        if (expected.IsEmpty)
+        {
+            throw new ArgumentException("The expected bytes must not be empty.", nameof(expected));
+        }
+
+        var limit = timeout ?? Timeout.InfiniteTimeSpan;
+        CheckTimeout(limit);
+        if (!cancellationToken.IsCancellationRequested)
         {
             lock (_gate)
             {
@@ -85,13 +92,6 @@ public sealed partial class TelnetSession
         }
 
         // The same read as ReadUntil, completing a task directly instead of through an observable.
-        if (expected.IsEmpty)
-        {
-            throw new ArgumentException("The expected bytes must not be empty.", nameof(expected));
-        }
-
-        var limit = timeout ?? Timeout.InfiniteTimeSpan;
-        CheckTimeout(limit);
         var needle = expected.ToArray();
         return StartReadTask(limit, _options.Scheduler, UntilEvaluator(needle), cancellationToken);
     }
