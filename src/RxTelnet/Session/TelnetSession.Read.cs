@@ -458,7 +458,6 @@ public sealed partial class TelnetSession
     private sealed class PendingRead<T>(TelnetSession session, IObserver<T> observer, ReadEvaluator<T> evaluator) : PendingRead
     {
         private readonly SerialDisposable _timer = new();
-        private bool _done;
 
         public IDisposable Start(TimeSpan timeout, IScheduler scheduler)
         {
@@ -497,11 +496,8 @@ public sealed partial class TelnetSession
 
         public override PendingCompletion Evaluate(CookedBuffer buffer, ReadTrigger trigger, bool eof, Exception? fault)
         {
-            if (_done)
-            {
-                return default;
-            }
-
+            // Only the pending read is evaluated, under the session's lock, and it stops being pending in the same lock
+            // when it finishes or is cancelled: a finished read is never evaluated again.
             ReadOutcome<T> outcome;
             try
             {
@@ -517,7 +513,6 @@ public sealed partial class TelnetSession
                 return default;
             }
 
-            _done = true;
             return new PendingCompletion(Deliver, outcome.ClosesSession);
 
             void Deliver()
@@ -556,7 +551,6 @@ public sealed partial class TelnetSession
         {
             lock (session._gate)
             {
-                _done = true;
                 if (ReferenceEquals(session._pending, this))
                 {
                     session._pending = null;
