@@ -57,9 +57,9 @@ public sealed class SocketTransportTests
     [Test]
     public void ConnectAsync_BadArguments_ThrowAtOnceRatherThanFaultingTheTask()
     {
-        Assert.That(() => SocketTransport.ConnectAsync(""), Throws.ArgumentException.With.Property("ParamName").EqualTo("host"));
-        Assert.That(() => SocketTransport.ConnectAsync(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("host"));
-        Assert.That(() => SocketTransport.ConnectAsync("h", -1), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => { _ = SocketTransport.ConnectAsync(""); }, Throws.ArgumentException.With.Property("ParamName").EqualTo("host"));
+        Assert.That(() => { _ = SocketTransport.ConnectAsync(null!); }, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("host"));
+        Assert.That(() => { _ = SocketTransport.ConnectAsync("h", -1); }, Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(SocketTransport.DefaultPort, Is.EqualTo(23));
     }
 

@@ -12,16 +12,16 @@ public sealed class TlsTransportTests
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
 
-        Assert.That(() => TlsTransport.AcceptAsync(null!, TestCertificate.Value), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("socket"));
-        Assert.That(() => TlsTransport.AcceptAsync(socket, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("certificate"));
+        Assert.That(() => { _ = TlsTransport.AcceptAsync(null!, TestCertificate.Value); }, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("socket"));
+        Assert.That(() => { _ = TlsTransport.AcceptAsync(socket, null!); }, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("certificate"));
     }
 
     [Test]
     public void ConnectAsync_BadArguments_ThrowAtOnceNamingThem()
     {
-        Assert.That(() => TlsTransport.ConnectAsync(""), Throws.ArgumentException.With.Property("ParamName").EqualTo("host"));
-        Assert.That(() => TlsTransport.ConnectAsync("h", 70_000), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("port"));
-        Assert.That(() => TlsTransport.ConnectAsync("h", timeout: TimeSpan.FromTicks(-1)), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("timeout"));
+        Assert.That(() => { _ = TlsTransport.ConnectAsync(""); }, Throws.ArgumentException.With.Property("ParamName").EqualTo("host"));
+        Assert.That(() => { _ = TlsTransport.ConnectAsync("h", 70_000); }, Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("port"));
+        Assert.That(() => { _ = TlsTransport.ConnectAsync("h", timeout: TimeSpan.FromTicks(-1)); }, Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("timeout"));
         Assert.That(TlsTransport.DefaultPort, Is.EqualTo(992), "telnets");
     }
 }
