@@ -71,7 +71,14 @@ public sealed partial class TelnetSession
     /// <exception cref="TelnetEofException">The connection closed with nothing buffered.</exception>
     public Task<byte[]> ReadUntilAsync(ReadOnlyMemory<byte> expected, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        if (!expected.IsEmpty && !cancellationToken.IsCancellationRequested)
+        if (expected.IsEmpty)
+        {
+            throw new ArgumentException("The expected bytes must not be empty.", nameof(expected));
+        }
+
+        var limit = timeout ?? Timeout.InfiniteTimeSpan;
+        CheckTimeout(limit);
+        if (!cancellationToken.IsCancellationRequested)
         {
             lock (_gate)
             {
@@ -86,13 +93,6 @@ public sealed partial class TelnetSession
         }
 
         // The same read as ReadUntil, completing a task directly instead of through an observable.
-        if (expected.IsEmpty)
-        {
-            throw new ArgumentException("The expected bytes must not be empty.", nameof(expected));
-        }
-
-        var limit = timeout ?? Timeout.InfiniteTimeSpan;
-        CheckTimeout(limit);
         var needle = expected.ToArray();
         return StartReadTask(limit, _options.Scheduler, UntilEvaluator(needle), cancellationToken);
     }
@@ -532,7 +532,6 @@ public sealed partial class TelnetSession
     private sealed class PendingRead<T>(TelnetSession session, IObserver<T> observer, ReadEvaluator<T> evaluator) : PendingRead
     {
         private readonly SerialDisposable _timer = new();
-        private bool _done;
 
         public IDisposable Start(TimeSpan timeout, IScheduler scheduler)
         {
@@ -571,11 +570,8 @@ public sealed partial class TelnetSession
 
         public override PendingCompletion Evaluate(CookedBuffer buffer, ReadTrigger trigger, bool eof, Exception? fault)
         {
-            if (_done)
-            {
-                return default;
-            }
-
+            // Only the pending read is evaluated, under the session's lock, and it stops being pending in the same lock
+            // when it finishes or is cancelled: a finished read is never evaluated again.
             ReadOutcome<T> outcome;
             try
             {
@@ -591,7 +587,6 @@ public sealed partial class TelnetSession
                 return default;
             }
 
-            _done = true;
             return new PendingCompletion(Deliver, outcome.ClosesSession);
 
             void Deliver()
@@ -630,7 +625,6 @@ public sealed partial class TelnetSession
         {
             lock (session._gate)
             {
-                _done = true;
                 if (ReferenceEquals(session._pending, this))
                 {
                     session._pending = null;

@@ -240,4 +240,89 @@ public sealed class CookedBufferTests
         buffer.Append("xy"u8);
         Assert.That(buffer.IndexOf("y"u8, 0, out _), Is.EqualTo(1), "positions stay consistent after a prepend");
     }
+
+    [Test]
+    public void Prepend_IntoAFullRing_GrowsItAndKeepsEveryByteInOrder()
+    {
+        // Four kept slices fill the initial ring of four segments; putting bytes back must grow it, not overwrite.
+        var buffer = new CookedBuffer(1 << 20);
+        var slices = Enumerable.Range(0, 4).Select(i => Filled(CookedBuffer.MinKeptSlice, 10 * i)).ToArray();
+        foreach (var slice in slices)
+        {
+            buffer.AppendOwned(slice);
+        }
+
+        var all = slices.SelectMany(s => s).ToArray();
+        var taken = buffer.Take(10);
+        Assert.That(buffer.SegmentCount, Is.EqualTo(4), "the first slice is only partly taken");
+
+        buffer.Prepend(taken);
+
+        Assert.That(buffer.SegmentCount, Is.EqualTo(5));
+        Assert.That(buffer.Length, Is.EqualTo(all.Length));
+        Assert.That(buffer.IndexOf(all.AsSpan(8, 4), 0, out _), Is.EqualTo(all.AsSpan().IndexOf(all.AsSpan(8, 4))), "a match across the put-back boundary");
+        Assert.That(buffer.TakeAll(), Is.EqualTo(all));
+    }
+
+    [Test]
+    public void Prepend_Nothing_AddsNoSegment()
+    {
+        var buffer = new CookedBuffer(1 << 20);
+        buffer.AppendOwned(Filled(CookedBuffer.MinKeptSlice, 1));
+        buffer.Append("tail"u8);
+
+        for (var i = 0; i < 10; i++)
+        {
+            buffer.Prepend([]);
+        }
+
+        Assert.That(buffer.SegmentCount, Is.EqualTo(2), "empty put-backs must not pile up in the ring");
+        Assert.That(buffer.TakeAll(), Is.EqualTo(Filled(CookedBuffer.MinKeptSlice, 1).Concat("tail"u8.ToArray())));
+    }
+
+    [Test]
+    public void Append_AfterAKeptSliceThatEndsWhereTheCopiesDo_StartsANewPiece()
+    {
+        // The kept slice is not in the buffer's own array, even though its end offset equals how much of that array
+        // is written: the next copy must not be taken for a continuation of it.
+        var buffer = new CookedBuffer(1 << 20);
+        var copied = Enumerable.Repeat((byte)'a', CookedBuffer.MinKeptSlice).ToArray();
+        var kept = Enumerable.Repeat((byte)'b', CookedBuffer.MinKeptSlice).ToArray();
+        buffer.Append(copied);
+        buffer.AppendOwned(kept);
+        Assert.That(buffer.BytesCopied, Is.EqualTo(copied.Length), "the second slice is kept, not copied");
+
+        buffer.Append("c"u8);
+
+        Assert.That(buffer.TakeAll(), Is.EqualTo(copied.Concat(kept).Concat("c"u8.ToArray()).ToArray()));
+    }
+
+    [Test]
+    public void IndexOf_NeedleLongerThanTheRest_ExaminesOnlyTheRest()
+    {
+        // Nothing can match when fewer bytes are left than the needle has: the search stops before comparing windows.
+        var buffer = new CookedBuffer(1 << 20);
+        buffer.AppendOwned(Filled(CookedBuffer.MinKeptSlice, 1));
+        buffer.Append("xy"u8);
+        var from = buffer.Length - 6;
+
+        Assert.That(buffer.IndexOf("1234567"u8, from, out var examined), Is.EqualTo(-1));
+        Assert.That(examined, Is.EqualTo(6));
+    }
+
+    [Test]
+    public void TakePeekConsume_OutOfRange_ThrowNamingCountAndChangeNothing()
+    {
+        var buffer = new CookedBuffer(8);
+        buffer.Append("abc"u8);
+
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Take(4))!.ParamName, Is.EqualTo("count"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Peek(4))!.ParamName, Is.EqualTo("count"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Consume(4))!.ParamName, Is.EqualTo("count"));
+        Assert.That(buffer.ToArray(), Is.EqualTo("abc"u8.ToArray()));
+
+        var empty = new CookedBuffer(8);
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => empty.Consume(-1))!.ParamName, Is.EqualTo("count"));
+        Assert.That(empty.Length, Is.Zero, "a refused consume moves nothing");
+    }
 }

@@ -75,7 +75,25 @@ public sealed class UntilMatcherTests
     [Test]
     public void Constructor_EmptyNeedle_Throws()
     {
-        Assert.Throws<ArgumentException>(() => _ = new UntilMatcher(ReadOnlyMemory<byte>.Empty));
+        var error = Assert.Throws<ArgumentException>(() => _ = new UntilMatcher(ReadOnlyMemory<byte>.Empty));
+
+        Assert.That(error!.ParamName, Is.EqualTo("needle"));
+        Assert.That(error.Message, Does.StartWith("The sequence to find must not be empty."));
+    }
+
+    [Test]
+    public void Find_AgainOnAnUnchangedBuffer_ExaminesOnlyWhereAMatchCouldStraddle()
+    {
+        // Nothing was appended since the last call, so only the needle.Length - 1 bytes at the end are looked at again.
+        var buffer = new CookedBuffer(100);
+        buffer.Append("Welcome to the machine\r\n"u8);
+        var matcher = new UntilMatcher("login: "u8.ToArray());
+        Assert.That(matcher.Find(buffer), Is.EqualTo(-1));
+        var before = matcher.BytesExamined;
+
+        Assert.That(matcher.Find(buffer), Is.EqualTo(-1));
+
+        Assert.That(matcher.BytesExamined - before, Is.EqualTo("login: ".Length - 1));
     }
 
     [Test]

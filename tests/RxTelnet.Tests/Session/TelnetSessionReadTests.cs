@@ -303,6 +303,17 @@ public sealed class TelnetSessionReadTests : ReactiveTest
     }
 
     [Test]
+    public void ReadUntilAsync_NegativeTimeoutWithTheMatchQueued_ThrowsAndConsumesNothing()
+    {
+        // The arguments are checked whether or not the answer is already there.
+        var (scheduler, session) = Create(OnNext(210, B("a$ b")));
+        scheduler.AdvanceTo(300);
+
+        Assert.That(() => session.ReadUntilAsync(B("$ "), TimeSpan.FromTicks(-5)), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("timeout"));
+        Assert.That(S(session.ReadBuffered()), Is.EqualTo("a$ b"));
+    }
+
+    [Test]
     public void Reads_InfiniteTimeout_IsAccepted()
     {
         var (_, session) = Create();
@@ -380,6 +391,7 @@ public sealed class TelnetSessionReadTests : ReactiveTest
 
         Assert.That(error, Is.Not.InstanceOf<TelnetEofException>());
         Assert.That(error!.InnerException, Is.SameAs(boom));
+        Assert.That(error.Message, Does.StartWith("The connection failed."));
     }
 
     [Test]
