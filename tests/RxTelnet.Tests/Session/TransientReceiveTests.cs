@@ -159,7 +159,12 @@ public sealed class TransientReceiveTests : ReactiveTest
             scheduler.AdvanceTo(300);
 
             Assert.That(S(all.Result), Is.EqualTo(Expected), $"split at {split}");
-            Assert.That(transport.Lent, Is.GreaterThanOrEqualTo(1), "the chunk holding the switch was lent");
+
+            // IAC WILL 86, "before\r\n", IAC SB 86 IAC SE: compressed bytes start at 16 and end 13 bytes before the end.
+            // A chunk that starts inside the compressed stream is inflated from an array of its own, so it is declined;
+            // any other chunk is lent.
+            var declined = split >= 16 && split < wire.Length - 13 ? 1 : 0;
+            Assert.That((transport.Lent, transport.Declined), Is.EqualTo((2 - declined, declined)), $"split at {split}");
         }
     }
 
