@@ -186,7 +186,6 @@ public sealed class TelnetParser
 
         var i = 0;
         var w = 0;
-        _written = 0;
         while (i < input.Length)
         {
             switch (_state)
