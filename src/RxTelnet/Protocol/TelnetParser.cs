@@ -616,39 +616,22 @@ public sealed class TelnetParser
     private static int ScanCopy<TSpecials>(ref byte src, ref byte dst, ref int i, ref int o, int n)
         where TSpecials : struct, ISpecials
     {
-        if (Vector256.IsHardwareAccelerated && i <= n - Vector256<byte>.Count)
-        {
-            // Sequences are usually close together: one narrow vector first, the wide loop for long runs.
-            var v = Vector256.LoadUnsafe(ref src, (nuint)i);
-            v.StoreUnsafe(ref dst, (nuint)o);
-            var m = TSpecials.Match(v).ExtractMostSignificantBits();
-            if (m != 0)
-            {
-                var t = BitOperations.TrailingZeroCount(m);
-                o += t;
-                return i + t;
-            }
+        int p;
 
-            i += Vector256<byte>.Count;
-            o += Vector256<byte>.Count;
+        // Sequences are usually close together: one narrow vector first, the wide loop for long runs.
+        if (Vector256.IsHardwareAccelerated && i <= n - Vector256<byte>.Count && (p = CopyStep256<TSpecials>(ref src, ref dst, ref i, ref o)) >= 0)
+        {
+            return p;
         }
 
         if (Vector512.IsHardwareAccelerated)
         {
             while (i <= n - Vector512<byte>.Count)
             {
-                var v = Vector512.LoadUnsafe(ref src, (nuint)i);
-                v.StoreUnsafe(ref dst, (nuint)o);
-                var m = TSpecials.Match(v).ExtractMostSignificantBits();
-                if (m != 0)
+                if ((p = CopyStep512<TSpecials>(ref src, ref dst, ref i, ref o)) >= 0)
                 {
-                    var t = BitOperations.TrailingZeroCount(m);
-                    o += t;
-                    return i + t;
+                    return p;
                 }
-
-                i += Vector512<byte>.Count;
-                o += Vector512<byte>.Count;
             }
         }
 
@@ -656,21 +639,56 @@ public sealed class TelnetParser
         {
             while (i <= n - Vector256<byte>.Count)
             {
-                var v = Vector256.LoadUnsafe(ref src, (nuint)i);
-                v.StoreUnsafe(ref dst, (nuint)o);
-                var m = TSpecials.Match(v).ExtractMostSignificantBits();
-                if (m != 0)
+                if ((p = CopyStep256<TSpecials>(ref src, ref dst, ref i, ref o)) >= 0)
                 {
-                    var t = BitOperations.TrailingZeroCount(m);
-                    o += t;
-                    return i + t;
+                    return p;
                 }
-
-                i += Vector256<byte>.Count;
-                o += Vector256<byte>.Count;
             }
         }
 
+        return -1;
+    }
+
+    /// <summary>
+    /// Copies the 32 bytes at <paramref name="i"/> to <paramref name="o"/>; returns the index of the first special one
+    /// with <paramref name="o"/> advanced by the bytes before it, or -1 with both advanced by 32.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CopyStep256<TSpecials>(ref byte src, ref byte dst, ref int i, ref int o)
+        where TSpecials : struct, ISpecials
+    {
+        var v = Vector256.LoadUnsafe(ref src, (nuint)i);
+        v.StoreUnsafe(ref dst, (nuint)o);
+        var m = TSpecials.Match(v).ExtractMostSignificantBits();
+        if (m != 0)
+        {
+            var t = BitOperations.TrailingZeroCount(m);
+            o += t;
+            return i + t;
+        }
+
+        i += Vector256<byte>.Count;
+        o += Vector256<byte>.Count;
+        return -1;
+    }
+
+    /// <summary><see cref="CopyStep256{TSpecials}"/> with 64 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CopyStep512<TSpecials>(ref byte src, ref byte dst, ref int i, ref int o)
+        where TSpecials : struct, ISpecials
+    {
+        var v = Vector512.LoadUnsafe(ref src, (nuint)i);
+        v.StoreUnsafe(ref dst, (nuint)o);
+        var m = TSpecials.Match(v).ExtractMostSignificantBits();
+        if (m != 0)
+        {
+            var t = BitOperations.TrailingZeroCount(m);
+            o += t;
+            return i + t;
+        }
+
+        i += Vector512<byte>.Count;
+        o += Vector512<byte>.Count;
         return -1;
     }
 
