@@ -58,7 +58,7 @@ public sealed partial class TelnetSession
         CheckTimeout(timeout);
         ArgumentNullException.ThrowIfNull(scheduler);
         var needle = expected.ToArray();
-        return CreateRead(timeout, scheduler, () => UntilEvaluator(needle));
+        return CreateRead(timeout, scheduler, () => UntilEvaluator(needle, TakeArray));
     }
 
     /// <summary>Reads until <paramref name="expected"/> is seen; see <see cref="ReadUntil(ReadOnlyMemory{byte}, TimeSpan)"/>.</summary>
@@ -69,33 +69,8 @@ public sealed partial class TelnetSession
     /// <exception cref="ArgumentException"><paramref name="expected"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="TelnetEofException">The connection closed with nothing buffered.</exception>
-    public Task<byte[]> ReadUntilAsync(ReadOnlyMemory<byte> expected, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        if (expected.IsEmpty)
-        {
-            throw new ArgumentException("The expected bytes must not be empty.", nameof(expected));
-        }
-
-        var limit = timeout ?? Timeout.InfiniteTimeSpan;
-        CheckTimeout(limit);
-        if (!cancellationToken.IsCancellationRequested)
-        {
-            lock (_gate)
-            {
-                // Fast path for a prompt already queued: no subscription, no timer, no continuation hop.
-                if (_pending is null && _buffer.IndexOf(expected.Span, 0, out _) is var at and >= 0)
-                {
-                    var data = _buffer.Take(at + expected.Length);
-                    UpdateReceiving();
-                    return Task.FromResult(data);
-                }
-            }
-        }
-
-        // The same read as ReadUntil, completing a task directly instead of through an observable.
-        var needle = expected.ToArray();
-        return StartReadTask(limit, _options.Scheduler, UntilEvaluator(needle), cancellationToken);
-    }
+    public Task<byte[]> ReadUntilAsync(ReadOnlyMemory<byte> expected, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        ReadUntilCoreAsync(expected, timeout, cancellationToken, TakeArray);
 
     /// <summary>
     /// Reads until <paramref name="expected"/> is seen, writing the data read into <paramref name="destination"/> instead of
@@ -119,28 +94,7 @@ public sealed partial class TelnetSession
     public Task<int> ReadUntilAsync(ReadOnlyMemory<byte> expected, IBufferWriter<byte> destination, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (expected.IsEmpty)
-        {
-            throw new ArgumentException("The expected bytes must not be empty.", nameof(expected));
-        }
-
-        var limit = timeout ?? Timeout.InfiniteTimeSpan;
-        CheckTimeout(limit);
-        if (!cancellationToken.IsCancellationRequested)
-        {
-            lock (_gate)
-            {
-                // Fast path for a prompt already queued, as in the other overload.
-                if (_pending is null && _options.QueueForReads && _buffer.IndexOf(expected.Span, 0, out _) is var at and >= 0)
-                {
-                    var count = _buffer.TakeInto(at + expected.Length, destination);
-                    UpdateReceiving();
-                    return Task.FromResult(count);
-                }
-            }
-        }
-
-        return StartReadTask(limit, _options.Scheduler, UntilIntoEvaluator(expected.ToArray(), destination), cancellationToken);
+        return ReadUntilCoreAsync(expected, timeout, cancellationToken, (buffer, count) => buffer.TakeInto(count, destination));
     }
 
     /// <summary>
@@ -286,24 +240,41 @@ public sealed partial class TelnetSession
         }
     }
 
-    private static ReadEvaluator<byte[]> UntilEvaluator(byte[] needle)
+    /// <summary>
+    /// Both <c>ReadUntilAsync</c> overloads: arguments checked first, then a prompt already queued is taken at once (no
+    /// subscription, no timer, no continuation hop); otherwise the same read as <c>ReadUntil</c>, completing a task
+    /// directly instead of through an observable.
+    /// </summary>
+    private Task<T> ReadUntilCoreAsync<T>(ReadOnlyMemory<byte> expected, TimeSpan? timeout, CancellationToken cancellationToken, Func<CookedBuffer, int, T> take)
     {
-        var matcher = new UntilMatcher(needle);
-        return (buffer, trigger, eof, fault) =>
+        if (expected.IsEmpty)
         {
-            var end = matcher.Find(buffer);
-            if (end >= 0)
-            {
-                return ReadOutcome<byte[]>.Done(buffer.Take(end));
-            }
+            throw new ArgumentException("The expected bytes must not be empty.", nameof(expected));
+        }
 
-            return trigger == ReadTrigger.Timeout ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
-                : eof ? DrainOrFail(buffer, fault)
-                : default;
-        };
+        var limit = timeout ?? Timeout.InfiniteTimeSpan;
+        CheckTimeout(limit);
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            lock (_gate)
+            {
+                if (_pending is null && _buffer.IndexOf(expected.Span, 0, out _) is var at and >= 0)
+                {
+                    var data = take(_buffer, at + expected.Length);
+                    UpdateReceiving();
+                    return Task.FromResult(data);
+                }
+            }
+        }
+
+        return StartReadTask(limit, _options.Scheduler, UntilEvaluator(expected.ToArray(), take), cancellationToken);
     }
 
-    private static ReadEvaluator<int> UntilIntoEvaluator(byte[] needle, IBufferWriter<byte> destination)
+    /// <summary>Takes the first bytes of the queue as a new array.</summary>
+    private static readonly Func<CookedBuffer, int, byte[]> TakeArray = static (buffer, count) => buffer.Take(count);
+
+    /// <summary>A read until <paramref name="needle"/>: what <paramref name="take"/> makes of the bytes up to it, or of everything at a timeout or the end.</summary>
+    private static ReadEvaluator<T> UntilEvaluator<T>(byte[] needle, Func<CookedBuffer, int, T> take)
     {
         var matcher = new UntilMatcher(needle);
         return (buffer, trigger, eof, fault) =>
@@ -311,22 +282,12 @@ public sealed partial class TelnetSession
             var end = matcher.Find(buffer);
             if (end >= 0)
             {
-                return ReadOutcome<int>.Done(buffer.TakeInto(end, destination));
+                return ReadOutcome<T>.Done(take(buffer, end));
             }
 
-            if (trigger == ReadTrigger.Timeout)
-            {
-                return ReadOutcome<int>.Done(buffer.TakeInto(buffer.Length, destination));
-            }
-
-            if (!eof)
-            {
-                return default;
-            }
-
-            return fault is TelnetBufferLimitExceededException ? ReadOutcome<int>.Fail(fault)
-                : buffer.Length > 0 ? ReadOutcome<int>.Done(buffer.TakeInto(buffer.Length, destination))
-                : ReadOutcome<int>.Fail(fault ?? new TelnetEofException());
+            return trigger == ReadTrigger.Timeout ? ReadOutcome<T>.Done(take(buffer, buffer.Length))
+                : eof ? DrainOrFail(buffer, fault, take)
+                : default;
         };
     }
 
@@ -358,11 +319,11 @@ public sealed partial class TelnetSession
                 : ReadOutcome<byte[]>.Done(buffer.TakeAll());
         };
 
-    private static ReadOutcome<byte[]> DrainOrFail(CookedBuffer buffer, Exception? fault) =>
-        fault is TelnetBufferLimitExceededException ? ReadOutcome<byte[]>.Fail(fault)
+    private static ReadOutcome<T> DrainOrFail<T>(CookedBuffer buffer, Exception? fault, Func<CookedBuffer, int, T> take) =>
+        fault is TelnetBufferLimitExceededException ? ReadOutcome<T>.Fail(fault)
         : buffer.Length > 0
-            ? ReadOutcome<byte[]>.Done(buffer.TakeAll())
-            : ReadOutcome<byte[]>.Fail(fault ?? new TelnetEofException());
+            ? ReadOutcome<T>.Done(take(buffer, buffer.Length))
+            : ReadOutcome<T>.Fail(fault ?? new TelnetEofException());
 
     private static void CheckTimeout(TimeSpan timeout)
     {
