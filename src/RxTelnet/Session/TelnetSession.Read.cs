@@ -58,7 +58,7 @@ public sealed partial class TelnetSession
         CheckTimeout(timeout);
         ArgumentNullException.ThrowIfNull(scheduler);
         var needle = expected.ToArray();
-        return CreateRead(timeout, scheduler, () => UntilEvaluator(needle, TakeArray));
+        return CreateRead(timeout, scheduler, () => UntilEvaluator(needle, TakeArray, null));
     }
 
     /// <summary>Reads until <paramref name="expected"/> is seen; see <see cref="ReadUntil(ReadOnlyMemory{byte}, TimeSpan)"/>.</summary>
@@ -70,7 +70,7 @@ public sealed partial class TelnetSession
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="TelnetEofException">The connection closed with nothing buffered.</exception>
     public Task<byte[]> ReadUntilAsync(ReadOnlyMemory<byte> expected, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        ReadUntilCoreAsync(expected, timeout, cancellationToken, TakeArray);
+        ReadUntilCoreAsync(expected, timeout, cancellationToken, TakeArray, null);
 
     /// <summary>
     /// Reads until <paramref name="expected"/> is seen, writing the data read into <paramref name="destination"/> instead of
@@ -94,7 +94,7 @@ public sealed partial class TelnetSession
     public Task<int> ReadUntilAsync(ReadOnlyMemory<byte> expected, IBufferWriter<byte> destination, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        return ReadUntilCoreAsync(expected, timeout, cancellationToken, (buffer, count) => buffer.TakeInto(count, destination));
+        return ReadUntilCoreAsync(expected, timeout, cancellationToken, TakeInto, destination);
     }
 
     /// <summary>
@@ -245,7 +245,7 @@ public sealed partial class TelnetSession
     /// subscription, no timer, no continuation hop); otherwise the same read as <c>ReadUntil</c>, completing a task
     /// directly instead of through an observable.
     /// </summary>
-    private Task<T> ReadUntilCoreAsync<T>(ReadOnlyMemory<byte> expected, TimeSpan? timeout, CancellationToken cancellationToken, Func<CookedBuffer, int, T> take)
+    private Task<T> ReadUntilCoreAsync<T>(ReadOnlyMemory<byte> expected, TimeSpan? timeout, CancellationToken cancellationToken, Take<T> take, object? state)
     {
         if (expected.IsEmpty)
         {
@@ -260,21 +260,27 @@ public sealed partial class TelnetSession
             {
                 if (_pending is null && _buffer.IndexOf(expected.Span, 0, out _) is var at and >= 0)
                 {
-                    var data = take(_buffer, at + expected.Length);
+                    var data = take(_buffer, at + expected.Length, state);
                     UpdateReceiving();
                     return Task.FromResult(data);
                 }
             }
         }
 
-        return StartReadTask(limit, _options.Scheduler, UntilEvaluator(expected.ToArray(), take), cancellationToken);
+        return StartReadTask(limit, _options.Scheduler, UntilEvaluator(expected.ToArray(), take, state), cancellationToken);
     }
 
     /// <summary>Takes the first bytes of the queue as a new array.</summary>
-    private static readonly Func<CookedBuffer, int, byte[]> TakeArray = static (buffer, count) => buffer.Take(count);
+    private static readonly Take<byte[]> TakeArray = static (buffer, count, _) => buffer.Take(count);
+
+    /// <summary>Takes the first bytes of the queue into the <see cref="IBufferWriter{T}"/> given as state; returns how many.</summary>
+    private static readonly Take<int> TakeInto = static (buffer, count, writer) => buffer.TakeInto(count, (IBufferWriter<byte>)writer!);
+
+    /// <summary>Removes the first <paramref name="count"/> bytes of <paramref name="buffer"/> and makes a read's result of them.</summary>
+    private delegate T Take<T>(CookedBuffer buffer, int count, object? state);
 
     /// <summary>A read until <paramref name="needle"/>: what <paramref name="take"/> makes of the bytes up to it, or of everything at a timeout or the end.</summary>
-    private static ReadEvaluator<T> UntilEvaluator<T>(byte[] needle, Func<CookedBuffer, int, T> take)
+    private static ReadEvaluator<T> UntilEvaluator<T>(byte[] needle, Take<T> take, object? state)
     {
         var matcher = new UntilMatcher(needle);
         return (buffer, trigger, eof, fault) =>
@@ -282,11 +288,11 @@ public sealed partial class TelnetSession
             var end = matcher.Find(buffer);
             if (end >= 0)
             {
-                return ReadOutcome<T>.Done(take(buffer, end));
+                return ReadOutcome<T>.Done(take(buffer, end, state));
             }
 
-            return trigger == ReadTrigger.Timeout ? ReadOutcome<T>.Done(take(buffer, buffer.Length))
-                : eof ? DrainOrFail(buffer, fault, take)
+            return trigger == ReadTrigger.Timeout ? ReadOutcome<T>.Done(take(buffer, buffer.Length, state))
+                : eof ? DrainOrFail(buffer, fault, take, state)
                 : default;
         };
     }
@@ -319,10 +325,10 @@ public sealed partial class TelnetSession
                 : ReadOutcome<byte[]>.Done(buffer.TakeAll());
         };
 
-    private static ReadOutcome<T> DrainOrFail<T>(CookedBuffer buffer, Exception? fault, Func<CookedBuffer, int, T> take) =>
+    private static ReadOutcome<T> DrainOrFail<T>(CookedBuffer buffer, Exception? fault, Take<T> take, object? state) =>
         fault is TelnetBufferLimitExceededException ? ReadOutcome<T>.Fail(fault)
         : buffer.Length > 0
-            ? ReadOutcome<T>.Done(take(buffer, buffer.Length))
+            ? ReadOutcome<T>.Done(take(buffer, buffer.Length, state))
             : ReadOutcome<T>.Fail(fault ?? new TelnetEofException());
 
     private static void CheckTimeout(TimeSpan timeout)
