@@ -124,6 +124,9 @@ public sealed class LoggingTests
             var accepted = listener.Sessions.FirstAsync().ToTask();
             await using var client = await TelnetClient.ConnectAsync("127.0.0.1", listener.LocalEndPoint.Port, options);
             await using var served = await accepted.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // The listener starts a session after handing it out; disposing it first would (rightly) skip its start.
+            await served.State.FirstAsync(s => s.Status == TelnetSessionStatus.Open).ToTask().WaitAsync(TimeSpan.FromSeconds(10));
         }
 
         Assert.Multiple(() =>
