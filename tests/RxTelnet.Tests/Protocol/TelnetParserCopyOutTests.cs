@@ -137,6 +137,65 @@ public sealed class TelnetParserCopyOutTests
     }
 
     [Test]
+    public void ParseInto_AfterAStop_ReadsOnWithoutStoppingAgainOrTakingANulAsCrNul()
+    {
+        var parser = new TelnetParser();
+        var handler = new Recorder(parser) { StopOn = (TelnetOption)86 };
+        byte[] first = [.. Text(40), 13, Iac, Sb, 86, Iac, Se];
+        handler.Begin(new byte[first.Length]);
+        Assert.That(parser.ParseInto(first, new byte[first.Length], ref handler, out _), Is.EqualTo(first.Length), "stops right after IAC SE");
+
+        // The stop request is one-shot, and the CR before the subnegotiation does not make the next NUL a CR NUL.
+        handler = new Recorder(parser);
+        byte[] rest = [0, .. Text(40), Iac, Sb, 24, 0, (byte)'x', Iac, Se, .. Text(40)];
+        var destination = new byte[rest.Length];
+        handler.Begin(destination);
+        var consumed = parser.ParseInto(rest, destination, ref handler, out var written);
+
+        Assert.That((consumed, written), Is.EqualTo((rest.Length, 81)), "the second subnegotiation does not stop the parse");
+        Assert.That(destination[0], Is.EqualTo(0), "a NUL after IAC SE is data, not the NUL of CR NUL");
+        Assert.That(handler.Positions, Is.EqualTo(new[] { (Transcript.Subnegotiation((TelnetOption)24, [0, (byte)'x']), 41) }));
+    }
+
+    /// <summary>
+    /// The inline paths of both <c>Parse</c> and <c>ParseInto</c> take every whole negotiation (WILL through DONT),
+    /// command and unescaped subnegotiation themselves; only a sequence cut by the chunk's end goes to the state machine.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void WholeSequencesInOneChunk_AreTakenInlineWithoutTheStateMachine(bool copyOut)
+    {
+        byte[] whole = [.. Text(40), Iac, 251, 1, Iac, 252, 3, Iac, 253, 24, Iac, 254, 31, Iac, Nop, Iac, Sb, 24, 0, (byte)'x', Iac, Se, .. Text(40)];
+        var parser = new TelnetParser();
+
+        var lines = Run(parser, whole, copyOut);
+
+        Assert.That(lines, Has.Count.EqualTo(6), string.Join(" | ", lines));
+        Assert.That(parser.StateMachineHandoffs, Is.Zero);
+
+        Run(parser, [.. Text(40), Iac, Sb, 24], copyOut);
+        Assert.That(parser.StateMachineHandoffs, Is.EqualTo(1), "a subnegotiation cut by the chunk's end is handed off");
+        Run(parser, [0, (byte)'y', Iac, Se, Iac, 251], copyOut);
+        Assert.That(parser.StateMachineHandoffs, Is.EqualTo(2), "so is a negotiation whose option byte is in the next chunk");
+    }
+
+    private static List<string> Run(TelnetParser parser, byte[] input, bool copyOut)
+    {
+        if (!copyOut)
+        {
+            var recorder = new Transcript.Recorder { Input = input };
+            parser.Parse(input, ref recorder);
+            return recorder.Lines.Where(l => !l.StartsWith("DATA", StringComparison.Ordinal)).ToList();
+        }
+
+        var handler = new Recorder(parser);
+        var destination = new byte[input.Length];
+        handler.Begin(destination);
+        parser.ParseInto(input, destination, ref handler, out _);
+        return handler.Positions.Select(p => p.Line).ToList();
+    }
+
+    [Test]
     public void ParseInto_DestinationShorterThanInput_ThrowsNamingBothLengths()
     {
         var parser = new TelnetParser();
