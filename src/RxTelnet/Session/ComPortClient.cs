@@ -38,6 +38,8 @@ public sealed class ComPortClient : IDisposable
     private readonly Subject<bool> _flowControl = new();
     private readonly IDisposable _subscription;
     private bool _closed;
+    private bool _honoursFlowControl = true;
+    private bool _holdingOutput;
 
     /// <summary>Creates the client, starts listening to the session's COM-PORT-OPTION messages, and offers <c>WILL COM-PORT-OPTION</c> unless it is agreed already.</summary>
     /// <param name="session">The session, connected to an RFC 2217 access server; its policy must allow COM-PORT-OPTION on our side.</param>
@@ -84,6 +86,41 @@ public sealed class ComPortClient : IDisposable
 
     /// <summary>Gets the server's flow control requests (hot): <see langword="true"/> on <c>FLOWCONTROL-SUSPEND</c>, <see langword="false"/> on <c>FLOWCONTROL-RESUME</c>.</summary>
     public IObservable<bool> FlowControlSuspended => _flowControl.AsObservable();
+
+    /// <summary>
+    /// Gets or sets whether the server's <c>FLOWCONTROL-SUSPEND</c> holds everything the session sends (data,
+    /// commands, negotiation replies and this client's requests) until its <c>FLOWCONTROL-RESUME</c>, as RFC 2217
+    /// asks. True by default. Held writes stay queued, in order, and their tasks complete when they are sent; past
+    /// <see cref="TelnetSessionOptions.MaxPendingSendBytes"/> the session closes, so a server that never resumes cannot
+    /// grow memory without bound, and requests made meanwhile end with <see cref="ComPortTimeoutException"/>. Setting it
+    /// to <see langword="false"/>, or disposing the client, releases what is held.
+    /// </summary>
+    public bool HonoursFlowControl
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _honoursFlowControl;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _honoursFlowControl = value;
+                if (value || !_holdingOutput)
+                {
+                    return;
+                }
+
+                _holdingOutput = false;
+            }
+
+            _session.SuspendOutput(false);
+        }
+    }
 
     /// <summary>Sets the baud rate (<c>SET-BAUDRATE</c>), or with 0 asks for the current one.</summary>
     /// <param name="baudRate">The rate in bits per second, or 0.</param>
@@ -189,10 +226,11 @@ public sealed class ComPortClient : IDisposable
     public async Task<string> GetSignatureAsync(CancellationToken cancellationToken = default) =>
         (await CallAsync(new ComPortMessage(ComPortCommand.Signature, false, 0, string.Empty), cancellationToken).ConfigureAwait(false)).Signature ?? string.Empty;
 
-    /// <summary>Stops listening; calls still waiting fail with <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Stops listening and releases output held for the server's flow control; calls still waiting fail with <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         _subscription.Dispose();
+        HoldOutput(false);
         FailAll(new ObjectDisposedException(nameof(ComPortClient)));
         _lineStates.OnCompleted();
         _modemStates.OnCompleted();
@@ -237,14 +275,33 @@ public sealed class ComPortClient : IDisposable
 
         pending.Timer = _scheduler.Schedule(ReplyTimeout, () => Abandon(pending, new ComPortTimeoutException(request.Command, Describe(request), ReplyTimeout)));
         using var registration = cancellationToken.Register(() => Abandon(pending, new OperationCanceledException(cancellationToken)));
+        Task send;
         try
         {
-            // An abandoned call (timeout, cancellation) also withdraws its command if it is still held for agreement.
-            await _session.SendComPortAsync(request, pending.Withdraw.Token).ConfigureAwait(false);
+            // An abandoned call (timeout, cancellation) also withdraws its command if it is still held for agreement
+            // or queued behind the server's flow control.
+            send = _session.SendComPortAsync(request, pending.Withdraw.Token);
         }
         catch (Exception error)
         {
             Abandon(pending, error);
+            send = Task.CompletedTask;
+        }
+
+        if (!send.IsCompletedSuccessfully)
+        {
+            // Not awaited: the reply timeout counts from the call, so a command held by FLOWCONTROL-SUSPEND or a peer
+            // that stops reading cannot make the caller wait past it.
+            _ = send.ContinueWith(
+                static (task, state) =>
+                {
+                    var (client, waiting) = ((ComPortClient, Pending))state!;
+                    client.Abandon(waiting, task.Exception?.InnerException ?? new OperationCanceledException());
+                },
+                (this, pending),
+                CancellationToken.None,
+                TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
 
         return await pending.Completion.Task.ConfigureAwait(false);
@@ -298,10 +355,10 @@ public sealed class ComPortClient : IDisposable
                 _modemStates.OnNext(message.ModemState);
                 return;
             case ComPortCommand.FlowControlSuspend:
-                _flowControl.OnNext(true);
-                return;
             case ComPortCommand.FlowControlResume:
-                _flowControl.OnNext(false);
+                var suspend = message.Command == ComPortCommand.FlowControlSuspend;
+                HoldOutput(suspend);
+                _flowControl.OnNext(suspend);
                 return;
             case ComPortCommand.Signature when string.IsNullOrEmpty(message.Signature):
                 if (Signature is { } text)
@@ -324,6 +381,22 @@ public sealed class ComPortClient : IDisposable
 
         pending.Timer?.Dispose();
         pending.Completion.TrySetResult(message);
+    }
+
+    /// <summary>Holds or releases the session's output for the server's flow control, if this client honours it.</summary>
+    private void HoldOutput(bool hold)
+    {
+        lock (_gate)
+        {
+            if ((hold && !_honoursFlowControl) || hold == _holdingOutput)
+            {
+                return;
+            }
+
+            _holdingOutput = hold;
+        }
+
+        _session.SuspendOutput(hold);
     }
 
     private void OnEnd(Exception? error)

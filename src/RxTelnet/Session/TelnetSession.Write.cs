@@ -13,6 +13,7 @@ public sealed partial class TelnetSession
     private long _pendingSendBytes;
     private bool _writing;
     private bool _writesHeld;
+    private bool _outputSuspended;
 
     /// <summary>
     /// Gets the bytes waiting to be sent: queued writes and replies, and the write the transport is taking now. Never
@@ -187,7 +188,7 @@ public sealed partial class TelnetSession
                     _queuedReplies.Remove(256 + subOption);
                 }
 
-                if (_writing || _writesHeld)
+                if (_writing || _writesHeld || _outputSuspended)
                 {
                     return item.Task;
                 }
@@ -229,7 +230,7 @@ public sealed partial class TelnetSession
             WriteItem item;
             lock (_writeGate)
             {
-                if (_writesHeld || !_writes.TryDequeue(out item!))
+                if (_writesHeld || _outputSuspended || !_writes.TryDequeue(out item!))
                 {
                     _writing = false;
                     return;
@@ -306,15 +307,46 @@ public sealed partial class TelnetSession
         lock (_writeGate)
         {
             _writesHeld = false;
-            if (_writing || _writes.Count == 0)
+            if (!StartDrainLocked())
             {
                 return;
             }
-
-            _writing = true;
         }
 
         _ = DrainWritesAsync();
+    }
+
+    /// <summary>
+    /// Holds everything queued for sending (data, commands and replies alike) until called again with
+    /// <see langword="false"/>, which sends it in order: RFC 2217's FLOWCONTROL-SUSPEND and -RESUME. A write the
+    /// transport has already taken finishes. Writes queue meanwhile up to <see cref="TelnetSessionOptions.MaxPendingSendBytes"/>,
+    /// past which the session closes as for a peer that stops reading.
+    /// </summary>
+    /// <param name="suspended">Whether to hold output.</param>
+    internal void SuspendOutput(bool suspended)
+    {
+        lock (_writeGate)
+        {
+            _outputSuspended = suspended;
+            if (!StartDrainLocked())
+            {
+                return;
+            }
+        }
+
+        _ = DrainWritesAsync();
+    }
+
+    /// <summary>Under <c>_writeGate</c>: claims the drain if something is queued, nothing holds it and no drain runs.</summary>
+    private bool StartDrainLocked()
+    {
+        if (_writing || _writesHeld || _outputSuspended || _writes.Count == 0)
+        {
+            return false;
+        }
+
+        _writing = true;
+        return true;
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed class ComPortClientTests
 
     private sealed class Peer : IDisposable
     {
-        public Peer(TimeSpan? replyTimeout = null, bool agree = true)
+        public Peer(TimeSpan? replyTimeout = null, bool agree = true, int maxPendingSendBytes = TelnetSessionOptions.DefaultMaxPendingSendBytes)
         {
             Transport = new ObservableTransport(Incoming);
             Session = new TelnetSession(Transport, new TelnetSessionOptions
@@ -25,6 +25,7 @@ public sealed class ComPortClientTests
                 Scheduler = Scheduler,
                 NegotiationTimeout = TimeSpan.FromTicks(500),
                 Policy = TelnetOptionPolicy.RefuseAll.AllowLocal(TelnetOption.ComPortOption),
+                MaxPendingSendBytes = maxPendingSendBytes,
             }).Start();
             Client = new ComPortClient(Session, replyTimeout ?? Reply);
             if (agree)
@@ -281,6 +282,94 @@ public sealed class ComPortClientTests
         Assert.That(Failure(first), Is.InstanceOf<OperationCanceledException>());
         peer.Sb(104, 2);
         Assert.That(Done(second), Is.EqualTo(ComPortStopSize.Two));
+    }
+
+    [Test]
+    public void FlowControlSuspend_HoldsDataCommandsAndRequests_ResumeSendsThemInOrder()
+    {
+        using var peer = new Peer();
+        var reported = new List<bool>();
+        using var _ = peer.Client.FlowControlSuspended.Subscribe(reported.Add);
+
+        peer.Sb(108); // FLOWCONTROL-SUSPEND
+        var write = peer.Session.WriteAsync(new byte[] { (byte)'a', (byte)'b', 255 });
+        var nop = peer.Session.SendCommandAsync(TelnetVerb.Nop);
+        var baud = peer.Client.SetBaudRateAsync(9_600);
+
+        Assert.That(peer.Sent(), Is.Empty, "nothing goes out while the server has suspended us");
+        Assert.That((write.IsCompleted, nop.IsCompleted), Is.EqualTo((false, false)));
+        Assert.That(peer.Session.PendingSendBytes, Is.EqualTo(4 + 2 + 10));
+
+        peer.Sb(109); // FLOWCONTROL-RESUME
+        Assert.That(peer.Sent(), Is.EqualTo(new byte[] { (byte)'a', (byte)'b', 255, 255, 255, 241, 255, 250, 44, 1, 0, 0, 0x25, 0x80, 255, 240 }));
+        Assert.That(write.Wait(Wait) && nop.Wait(Wait), Is.True);
+        peer.Sb(101, 0, 0, 0x25, 0x80);
+        Assert.That(Done(baud), Is.EqualTo(9_600u));
+        Assert.That(reported, Is.EqualTo(new[] { true, false }));
+    }
+
+    [Test]
+    public void FlowControlSuspend_NotHonoured_IsOnlyReported()
+    {
+        using var peer = new Peer();
+        peer.Client.HonoursFlowControl = false;
+        var reported = new List<bool>();
+        using var _ = peer.Client.FlowControlSuspended.Subscribe(reported.Add);
+
+        peer.Sb(108);
+        peer.Session.WriteAsync("x"u8.ToArray());
+
+        Assert.That(peer.Sent(), Is.EqualTo("x"u8.ToArray()));
+        Assert.That(reported, Is.EqualTo(new[] { true }));
+    }
+
+    [Test]
+    public void FlowControlSuspend_ReleasedByTurningItOffOrByDisposingTheClient()
+    {
+        using var peer = new Peer();
+        peer.Sb(108);
+        peer.Sb(108); // a repeated SUSPEND changes nothing
+        peer.Session.WriteAsync("x"u8.ToArray());
+        Assert.That(peer.Sent(), Is.Empty);
+
+        peer.Client.HonoursFlowControl = false;
+        Assert.That(peer.Sent(), Is.EqualTo("x"u8.ToArray()), "turning it off releases what is held");
+
+        peer.Client.HonoursFlowControl = true;
+        peer.Sb(108);
+        peer.Session.WriteAsync("y"u8.ToArray());
+        Assert.That(peer.Sent(), Is.Empty, "honoured again from the next SUSPEND");
+        peer.Client.Dispose();
+        Assert.That(peer.Sent(), Is.EqualTo("y"u8.ToArray()), "a disposed client holds nothing");
+    }
+
+    [Test]
+    public void FlowControlSuspend_AResumeWithoutASuspendOrAClientCodeChangesNothing()
+    {
+        using var peer = new Peer();
+        peer.Sb(109); // RESUME, never suspended
+        peer.Sb(8); // the client's code for SUSPEND, coming from the server: not a request
+        peer.Session.WriteAsync("x"u8.ToArray());
+
+        Assert.That(peer.Sent(), Is.EqualTo("x"u8.ToArray()));
+    }
+
+    [Test]
+    public void FlowControlSuspend_NeverResumed_RequestsTimeOut_AndTheQueueIsBounded()
+    {
+        using var peer = new Peer(maxPendingSendBytes: 64);
+        peer.Sb(108);
+        var call = peer.Client.SetParityAsync(ComPortParity.Odd);
+        peer.Scheduler.AdvanceBy(Reply.Ticks + 1);
+        Assert.That(Failure(call), Is.InstanceOf<ComPortTimeoutException>());
+
+        var first = peer.Session.WriteAsync(new byte[40]);
+        var second = peer.Session.WriteAsync(new byte[40]);
+
+        Assert.That(Failure(second), Is.InstanceOf<TelnetBufferLimitExceededException>());
+        Assert.That(Failure(first), Is.InstanceOf<TelnetBufferLimitExceededException>(), "the held write fails with the session");
+        Assert.That(peer.Session.CurrentState.Reason, Is.EqualTo(TelnetCloseReason.SendLimitExceeded));
+        Assert.That(peer.Sent(), Is.Empty);
     }
 
     [Test]
