@@ -82,6 +82,9 @@ internal sealed class CookedBuffer
     /// <summary>Gets how many bytes were copied into the buffer's own arrays (a test hook: owned slices are not copied).</summary>
     internal long BytesCopied { get; private set; }
 
+    /// <summary>Gets the pool <see cref="AppendPooled"/> rents its blocks from and returns them to: <see cref="ArrayPool{T}.Shared"/> unless a test sets its own.</summary>
+    internal ArrayPool<byte> Pool { get; init; } = ArrayPool<byte>.Shared;
+
     /// <summary>Gets how many blocks rented by <see cref="AppendPooled"/> are held, not yet returned (a test hook).</summary>
     internal int PooledBlocks { get; private set; }
 
@@ -133,7 +136,7 @@ internal sealed class CookedBuffer
     }
 
     /// <summary>
-    /// Appends a copy of <paramref name="data"/> into blocks rented from <see cref="ArrayPool{T}.Shared"/>, which go back
+    /// Appends a copy of <paramref name="data"/> into blocks rented from <see cref="ArrayPool{T}.Shared"/> (<see cref="Pool"/>), which go back
     /// to the pool as soon as their bytes are consumed: for data that lives in a reused receive buffer, so that a
     /// steady stream allocates nothing.
     /// </summary>
@@ -174,7 +177,7 @@ internal sealed class CookedBuffer
         // A new block, owned by the one segment that refers to it: returned to the pool when that segment is dropped.
         // Sized to what is queued: a few bytes waiting to be read (a banner, a prompt) hold a small block; a stream
         // that keeps the queue full gets blocks of up to PooledBlockSize, so few segments.
-        _block = ArrayPool<byte>.Shared.Rent(Math.Max(data.Length, Math.Clamp(Length, MinPooledBlockSize, PooledBlockSize)));
+        _block = Pool.Rent(Math.Max(data.Length, Math.Clamp(Length, MinPooledBlockSize, PooledBlockSize)));
         PooledBlocks++;
         PooledBlockBytes += _block.Length;
         data.CopyTo(_block);
@@ -375,7 +378,7 @@ internal sealed class CookedBuffer
                     _block = null;
                 }
 
-                ArrayPool<byte>.Shared.Return(block.Array!);
+                Pool.Return(block.Array!);
                 PooledBlocks--;
                 PooledBlockBytes -= block.Array!.Length;
             }

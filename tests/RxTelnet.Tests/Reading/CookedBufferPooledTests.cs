@@ -1,5 +1,6 @@
 namespace RxTelnet.Tests.Reading;
 
+using System.Buffers;
 using RxTelnet.Reading;
 
 /// <summary>
@@ -118,5 +119,89 @@ public sealed class CookedBufferPooledTests
         buffer.AppendPooled([], bounded: true);
 
         Assert.That((buffer.PooledBlocks, buffer.SegmentCount, buffer.BytesCopied), Is.EqualTo((0, 0, 0L)));
+    }
+
+    [Test]
+    public void EveryBlock_GoesBackToItsPoolOnce_WhenItsLastByteIsConsumed()
+    {
+        var pool = new RecordingPool();
+        var buffer = new CookedBuffer(1 << 20) { Pool = pool };
+        buffer.AppendPooled(Bytes(10, 1), bounded: true);
+        buffer.AppendPooled(Bytes(40_000, 2), bounded: true);
+        Assert.That(pool.Rented.Select(a => a.Length), Is.EqualTo(new[] { 256, 40_000 }), "a small block for a banner, one of its own size for a large append");
+
+        buffer.Consume(5);
+        Assert.That(pool.Returned, Is.Empty, "half of the first block is still queued");
+        buffer.Consume(5);
+        Assert.That(pool.Returned, Is.EqualTo(new[] { pool.Rented[0] }));
+        buffer.Consume(39_999);
+        buffer.Clear();
+        Assert.That(pool.Returned, Is.EqualTo(pool.Rented), "each rented block back once, in order");
+    }
+
+    [Test]
+    public void ABlockFilledToTheLastByte_NeedsNoSecondBlock()
+    {
+        var pool = new RecordingPool();
+        var buffer = new CookedBuffer(1 << 20) { Pool = pool };
+        buffer.AppendPooled(Bytes(10, 1), bounded: true);
+
+        buffer.AppendPooled(Bytes(246, 2), bounded: true);
+
+        Assert.That((pool.Rented.Count, buffer.SegmentCount), Is.EqualTo((1, 1)), "246 bytes fill the 256-byte block exactly");
+        Assert.That(buffer.ToArray(), Is.EqualTo(Bytes(10, 1).Concat(Bytes(246, 2))));
+    }
+
+    [Test]
+    public void DroppingAnOlderBlock_KeepsWritingIntoTheNewestOne()
+    {
+        var pool = new RecordingPool();
+        var buffer = new CookedBuffer(1 << 20) { Pool = pool };
+        buffer.AppendPooled(Bytes(400, 1), bounded: true);
+        buffer.AppendPooled(Bytes(300, 2), bounded: true);
+        Assert.That(pool.Rented[1].Length, Is.EqualTo(400), "the second block is sized by what was queued, with room to spare");
+
+        buffer.Consume(400);
+        buffer.AppendPooled(Bytes(10, 3), bounded: true);
+
+        Assert.That((pool.Rented.Count, buffer.SegmentCount), Is.EqualTo((2, 1)), "the newest block is still written behind its segment");
+        Assert.That(buffer.ToArray(), Is.EqualTo(Bytes(300, 2).Concat(Bytes(10, 3))));
+    }
+
+    [Test]
+    public void TakeIntoOfNothing_DoesNotTouchTheWriter()
+    {
+        var buffer = new CookedBuffer(100);
+        buffer.AppendPooled(Bytes(10, 1), bounded: true);
+
+        Assert.That(buffer.TakeInto(0, new UntouchableWriter()), Is.Zero);
+        Assert.That(buffer.Length, Is.EqualTo(10));
+    }
+
+    /// <summary>Hands out exact-size arrays and records what was rented and returned.</summary>
+    private sealed class RecordingPool : ArrayPool<byte>
+    {
+        public List<byte[]> Rented { get; } = [];
+
+        public List<byte[]> Returned { get; } = [];
+
+        public override byte[] Rent(int minimumLength)
+        {
+            var array = new byte[minimumLength];
+            Rented.Add(array);
+            return array;
+        }
+
+        public override void Return(byte[] array, bool clearArray = false) => Returned.Add(array);
+    }
+
+    /// <summary>A writer that must not be asked for memory.</summary>
+    private sealed class UntouchableWriter : IBufferWriter<byte>
+    {
+        public void Advance(int count) => Assert.Fail("Advance called");
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => throw new AssertionException("GetMemory called");
+
+        public Span<byte> GetSpan(int sizeHint = 0) => throw new AssertionException("GetSpan called");
     }
 }
