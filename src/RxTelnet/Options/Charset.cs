@@ -227,10 +227,19 @@ public static class Charset
     /// <returns><see langword="false"/> when nothing matches: answer REJECTED.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="requested"/> or <paramref name="supported"/> is null.</exception>
     public static bool TrySelect(IEnumerable<string> requested, IEnumerable<Encoding> supported, out string name, [NotNullWhen(true)] out Encoding? encoding)
+        => TrySelect(requested, supported, ResolveAlias, out name, out encoding);
+
+    /// <summary>How many distinct names of one REQUEST are looked up as aliases; names past it still match by name.</summary>
+    /// <remarks>.NET resolves an unknown name only by throwing, so a peer's list of thousands of names is not each resolved.</remarks>
+    internal const int MaxAliasLookups = 32;
+
+    /// <summary><see cref="TrySelect(IEnumerable{string}, IEnumerable{Encoding}, out string, out Encoding?)"/> with the alias lookup given, so tests can count it.</summary>
+    internal static bool TrySelect(IEnumerable<string> requested, IEnumerable<Encoding> supported, Func<string, int> resolveAlias, out string name, [NotNullWhen(true)] out Encoding? encoding)
     {
         ArgumentNullException.ThrowIfNull(requested);
         ArgumentNullException.ThrowIfNull(supported);
         var candidates = supported.Where(e => e is not null).ToArray();
+        HashSet<string>? looked = null;
         foreach (var wanted in requested)
         {
             if (string.IsNullOrEmpty(wanted))
@@ -238,18 +247,25 @@ public static class Charset
                 continue;
             }
 
-            var alias = ResolveAlias(wanted);
-            foreach (var candidate in candidates)
+            encoding = Array.Find(candidates, c =>
+                string.Equals(wanted, c.WebName, StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(wanted, c.HeaderName, StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(wanted, c.BodyName, StringComparison.OrdinalIgnoreCase));
+            if (encoding is null)
             {
-                if (string.Equals(wanted, candidate.WebName, StringComparison.OrdinalIgnoreCase) ||
-                    string.Equals(wanted, candidate.HeaderName, StringComparison.OrdinalIgnoreCase) ||
-                    string.Equals(wanted, candidate.BodyName, StringComparison.OrdinalIgnoreCase) ||
-                    alias == candidate.CodePage)
+                // An alias costs a lookup (an exception when unknown): once per distinct name, and only for the first few.
+                looked ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                if (looked.Count < MaxAliasLookups && looked.Add(wanted))
                 {
-                    name = wanted;
-                    encoding = candidate;
-                    return true;
+                    var alias = resolveAlias(wanted);
+                    encoding = alias < 0 ? null : Array.Find(candidates, c => c.CodePage == alias);
                 }
+            }
+
+            if (encoding is not null)
+            {
+                name = wanted;
+                return true;
             }
         }
 
@@ -261,8 +277,8 @@ public static class Charset
     /// <summary>Resolves an alias such as <c>latin1</c> or <c>ANSI_X3.4-1968</c> to a code page, or -1.</summary>
     private static int ResolveAlias(string name)
     {
-        // .NET offers no TryGetEncoding, so an unknown name costs one caught exception, at most one per name of the
-        // REQUEST, whose size the parser bounds.
+        // .NET offers no TryGetEncoding, so an unknown name costs one caught exception; TrySelect looks up each
+        // distinct name once, and no more than MaxAliasLookups of them.
         try
         {
             return Encoding.GetEncoding(name).CodePage;

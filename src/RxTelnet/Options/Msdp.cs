@@ -175,6 +175,11 @@ public static class Msdp
         {
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape (\ud800) passes the parse and fails only when the string is read.
+            return false;
+        }
     }
 
     private static MsdpValue FromJson(JsonElement element) => element.ValueKind switch

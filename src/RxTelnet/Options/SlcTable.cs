@@ -67,7 +67,8 @@ public sealed class SlcTable
     /// triplet or one that matches the table is taken silently; <c>DEFAULT</c> sets the default and answers it; a
     /// value (<c>VALUE</c> or <c>CANTCHANGE</c>) is taken and acknowledged; <c>NOSUPPORT</c> disables the function and
     /// is acknowledged; an unknown function is answered <c>NOSUPPORT</c>. Function 0 with <c>DEFAULT</c> resets the
-    /// table and answers all of it; with <c>VALUE</c> answers the table as it is.
+    /// table, and function 0 with <c>DEFAULT</c> or <c>VALUE</c> asks for the whole table: it is answered once per call,
+    /// after the other answers, as it stands when the whole message has been taken.
     /// </summary>
     /// <param name="triplets">What the server sent.</param>
     /// <returns>The triplets to send back, in order.</returns>
@@ -76,6 +77,7 @@ public sealed class SlcTable
     {
         ArgumentNullException.ThrowIfNull(triplets);
         var answer = new List<SlcTriplet>();
+        var sendTable = false;
         foreach (var t in triplets)
         {
             if (t.Function == 0)
@@ -85,11 +87,8 @@ public sealed class SlcTable
                     Reset();
                 }
 
-                if (t.Level is SlcLevel.Default or SlcLevel.Value)
-                {
-                    answer.AddRange(Current);
-                }
-
+                // However often a message asks for the table, it gets it once, as it stands at the end.
+                sendTable |= t.Level is SlcLevel.Default or SlcLevel.Value;
                 continue;
             }
 
@@ -132,6 +131,11 @@ public sealed class SlcTable
                     answer.Add(new SlcTriplet(t.Function, (byte)(modifier | Linemode.SlcAck), t.Value));
                     break;
             }
+        }
+
+        if (sendTable)
+        {
+            answer.AddRange(Current);
         }
 
         return answer;

@@ -123,6 +123,38 @@ public sealed class CharsetTests
     }
 
     [Test]
+    public void TrySelect_AHostileRequest_ResolvesEachDistinctNameOnceAndAtMostTheCap()
+    {
+        // .NET resolves an unknown charset name by throwing; a REQUEST of 32,000 names must not cost 32,000 throws.
+        var lookups = new List<string>();
+        int Resolve(string name)
+        {
+            lookups.Add(name);
+            return -1;
+        }
+
+        var repeated = Enumerable.Repeat("x", 30_000).Append("X").Append("utf-8");
+        Assert.That(Charset.TrySelect(repeated, [Encoding.UTF8], Resolve, out var name, out _), Is.True, "a direct name still matches after the junk");
+        Assert.That(name, Is.EqualTo("utf-8"));
+        Assert.That(lookups, Is.EqualTo(new[] { "x" }), "one lookup for a name repeated in any case");
+
+        lookups.Clear();
+        var distinct = Enumerable.Range(0, 10_000).Select(static i => $"junk-{i}").Append("UTF-8");
+        Assert.That(Charset.TrySelect(distinct, [Encoding.UTF8], Resolve, out name, out _), Is.True, "direct names are compared past the cap");
+        Assert.That(name, Is.EqualTo("UTF-8"));
+        Assert.That(lookups, Has.Count.EqualTo(Charset.MaxAliasLookups), "alias lookups stop at the cap");
+        Assert.That(lookups, Is.EqualTo(Enumerable.Range(0, Charset.MaxAliasLookups).Select(static i => $"junk-{i}")), "in the peer's order");
+    }
+
+    [Test]
+    public void TrySelect_DirectNameMatch_NeedsNoAliasLookup()
+    {
+        var lookups = 0;
+        Assert.That(Charset.TrySelect(["UTF-8"], [Encoding.UTF8], _ => { lookups++; return -1; }, out _, out _), Is.True);
+        Assert.That(lookups, Is.Zero);
+    }
+
+    [Test]
     public void TrySelect_NothingSupported_ReturnsFalse()
     {
         Assert.That(Charset.TrySelect(["KOI8-R", "no such charset", string.Empty], [Encoding.UTF8], out var name, out var encoding), Is.False);

@@ -50,6 +50,22 @@ public sealed class LinemodeTests
         Assert.That(table.Receive([new SlcTriplet(0, 2, 0)]), Has.Count.EqualTo(18), "function 0 VALUE sends the table as it is");
     }
 
+    [Test]
+    public void SlcTable_FunctionZeroRepeatedInOneMessage_AnswersTheTableOnce()
+    {
+        // A peer that repeats "send me the table" thousands of times in one subnegotiation must not get thousands of
+        // tables back: one message, one table, whatever the mix of VALUE and DEFAULT.
+        var table = new SlcTable();
+        table.Receive([new SlcTriplet(3, 2, 0x7F)]);
+        var request = Enumerable.Range(0, 1000).Select(static i => new SlcTriplet(0, (byte)(i % 2 == 0 ? 2 : 3), 0)).ToArray();
+        Assert.That(table.Receive(request), Is.EqualTo(SlcTable.Defaults), "the DEFAULTs reset the table, which is sent once");
+
+        var mixed = table.Receive([new SlcTriplet(0, 2, 0), new SlcTriplet(3, 2, 0x7F), new SlcTriplet(0, 2, 0)]);
+        Assert.That(mixed, Has.Count.EqualTo(19), "the acknowledgement of function 3 and one table");
+        Assert.That(mixed[0], Is.EqualTo(new SlcTriplet(3, 2 | Ack, 0x7F)));
+        Assert.That(mixed.Skip(1), Is.EqualTo(table.Current), "the table as it stands after the whole message");
+    }
+
     private static (string Sent, string Echo) Type(LineEditor editor, string keys, LinemodeModes mode, SlcTable? slc = null)
     {
         var send = new List<LineEditorOutput>();

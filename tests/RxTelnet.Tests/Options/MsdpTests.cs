@@ -112,6 +112,19 @@ public sealed class MsdpTests
     [TestCase("\"text\"")]
     public void Json_NotAnObject_IsRejected(string json) => Assert.That(Msdp.TryParseJson(json, out _), Is.False);
 
+    // System.Text.Json accepts a lone surrogate escape when it parses and throws InvalidOperationException only when
+    // the string is read: a peer's GMCP "MSDP" message must still be dropped, not end the subscriber's stream.
+    [TestCase("{\"\\ud800\":\"1\"}")]
+    [TestCase("{\"A\":\"\\udc00\"}")]
+    [TestCase("{\"A\":{\"\\ud800x\":\"1\"}}")]
+    [TestCase("{\"A\":[\"\\ud800\"]}")]
+    public void Json_LoneSurrogateEscape_IsRejectedWithoutThrowing(string json)
+    {
+        var parsed = true;
+        Assert.DoesNotThrow(() => parsed = Msdp.TryParseJson(json, out _), json);
+        Assert.That(parsed, Is.False, json);
+    }
+
     [Test]
     public void Json_NumbersAndBooleans_AreTheirText()
     {
