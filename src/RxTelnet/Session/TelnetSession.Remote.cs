@@ -22,6 +22,15 @@ public sealed partial class TelnetSession
     /// <summary>How many of the peer's environment variables are kept at most; further names are ignored.</summary>
     public const int MaxRemoteEnvironmentVariables = 256;
 
+    /// <summary>
+    /// How many characters of names and values the peer's environment keeps at most, all variables together; a
+    /// variable that would take it past this is ignored, as a name past <see cref="MaxRemoteEnvironmentVariables"/> is.
+    /// </summary>
+    public const int MaxRemoteEnvironmentLength = 64 * 1024;
+
+    /// <summary>How long a terminal type name the session keeps (RFC 1091 names are at most 40 characters); a longer name ends the cycle unrecorded.</summary>
+    public const int MaxRemoteTerminalTypeLength = 256;
+
     private static readonly byte[] DefaultAreYouThereReply = "\r\n[Yes]\r\n"u8.ToArray();
 
     private readonly List<HeldSubnegotiation> _held = [];
@@ -30,6 +39,7 @@ public sealed partial class TelnetSession
     private ReplaySubject<IReadOnlyDictionary<string, string>>? _remoteEnvironment;
     private List<string>? _terminalTypeNames;
     private Dictionary<string, string>? _environmentValues;
+    private int _environmentLength;
     private bool _remoteStopped;
     private bool _isListenerSession;
 
@@ -42,8 +52,8 @@ public sealed partial class TelnetSession
 
     /// <summary>
     /// Gets the peer's terminal types (TTYPE, RFC 1091), the list so far each time it grows: once TTYPE is enabled on
-    /// the peer's side, the session asks (<c>SEND</c>) and asks again until a name repeats or
-    /// <see cref="MaxRemoteTerminalTypes"/> names came. The first name is the peer's preferred one. A late subscriber
+    /// the peer's side, the session asks (<c>SEND</c>) and asks again until a name repeats,
+    /// <see cref="MaxRemoteTerminalTypes"/> names came or one is longer than <see cref="MaxRemoteTerminalTypeLength"/>. The first name is the peer's preferred one. A late subscriber
     /// gets the latest list first; completes when the session closes.
     /// </summary>
     public IObservable<IReadOnlyList<string>> RemoteTerminalTypes => RemoteValues(ref _remoteTerminalTypes);
@@ -53,7 +63,8 @@ public sealed partial class TelnetSession
     /// NEW-ENVIRON is enabled on the peer's side the session asks for everything (<c>SEND</c>), and the peer's
     /// <c>IS</c> and later <c>INFO</c> update it (a variable sent without a value is removed). User variables are
     /// keyed as sent, well-known ones too (<c>USER</c>, <c>DISPLAY</c>...); at most
-    /// <see cref="MaxRemoteEnvironmentVariables"/> are kept. A late subscriber gets the latest first;
+    /// <see cref="MaxRemoteEnvironmentVariables"/> are kept, of at most <see cref="MaxRemoteEnvironmentLength"/>
+    /// characters together. A late subscriber gets the latest first;
     /// completes when the session closes.
     /// </summary>
     public IObservable<IReadOnlyDictionary<string, string>> RemoteEnvironment => RemoteValues(ref _remoteEnvironment);
@@ -198,10 +209,10 @@ public sealed partial class TelnetSession
 
             case TelnetOption.TerminalType when _negotiator!.IsRemoteEnabled(TelnetOption.TerminalType) && TerminalType.TryParseIs(payload, out var name):
                 var names = _terminalTypeNames ??= [];
-                if (names.Count >= MaxRemoteTerminalTypes || names.Contains(name, StringComparer.Ordinal))
+                if (names.Count >= MaxRemoteTerminalTypes || name.Length > MaxRemoteTerminalTypeLength || names.Contains(name, StringComparer.Ordinal))
                 {
                     // RFC 1091 repeats the last name, MTTS starts over: either way the list is complete. A peer that
-                    // sends names nobody asked for cannot grow it past the limit.
+                    // sends names nobody asked for, or names no terminal has, cannot grow it past the limits.
                     return true;
                 }
 
@@ -222,18 +233,26 @@ public sealed partial class TelnetSession
                 {
                     // IS answers SEND with everything the peer will tell: it replaces what was known.
                     values.Clear();
+                    _environmentLength = 0;
                 }
 
                 foreach (var variable in variables)
                 {
+                    var had = values.TryGetValue(variable.Name, out var old);
+                    var oldLength = had ? variable.Name.Length + old!.Length : 0;
                     if (variable.Value is null)
                     {
                         values.Remove(variable.Name);
+                        _environmentLength -= oldLength;
+                        continue;
                     }
-                    else if (values.Count < MaxRemoteEnvironmentVariables || values.ContainsKey(variable.Name))
+
+                    // Past either limit a change is ignored: a flood of INFO cannot grow the dictionary, in entries or in size.
+                    var length = _environmentLength - oldLength + variable.Name.Length + variable.Value.Length;
+                    if ((had || values.Count < MaxRemoteEnvironmentVariables) && length <= MaxRemoteEnvironmentLength)
                     {
-                        // Past the limit, new names are ignored: a flood of INFO cannot grow the dictionary.
                         values[variable.Name] = variable.Value;
+                        _environmentLength = length;
                     }
                 }
 

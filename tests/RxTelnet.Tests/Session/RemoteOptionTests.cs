@@ -207,6 +207,58 @@ public sealed class RemoteOptionTests
     }
 
     [Test]
+    public void RemoteTerminalTypes_ANameNoTerminalHas_EndsTheCycleUnrecorded()
+    {
+        var scheduler = new TestScheduler();
+        var feed = new List<byte> { 255, 251, 24 };
+        feed.AddRange(TelnetEncoder.Subnegotiation(TelnetOption.TerminalType, TerminalType.EncodeIs("XTERM")));
+        feed.AddRange(TelnetEncoder.Subnegotiation(TelnetOption.TerminalType, TerminalType.EncodeIs(new string('A', TelnetSession.MaxRemoteTerminalTypeLength))));
+        feed.AddRange(TelnetEncoder.Subnegotiation(TelnetOption.TerminalType, TerminalType.EncodeIs(new string('B', TelnetSession.MaxRemoteTerminalTypeLength + 1))));
+
+        var transport = new ObservableTransport(scheduler.CreateHotObservable(ReactiveTest.OnNext(10, feed.ToArray())));
+        using var server = new TelnetSession(transport, new TelnetSessionOptions { Scheduler = scheduler }).Start();
+        IReadOnlyList<string> last = [];
+        server.RemoteTerminalTypes.Subscribe(l => last = l);
+        server.RequestRemote(TelnetOption.TerminalType, true).Subscribe();
+        scheduler.AdvanceBy(20);
+
+        var sends = System.Text.Encoding.Latin1.GetString(transport.SentBytes).Split("\xff\xfa\x18\x01").Length - 1;
+        Assert.That(last.Select(static n => n.Length), Is.EqualTo(new[] { 5, TelnetSession.MaxRemoteTerminalTypeLength }), "the name at the limit is kept, the one past it is not");
+        Assert.That(sends, Is.EqualTo(3), "SEND on agreement and after each kept name, none after the long one");
+    }
+
+    [Test]
+    public void RemoteEnvironment_HugeValues_StopAtTheSizeLimit_AndRemovalsMakeRoom()
+    {
+        // 256 variables of 60,000 characters each would keep ~30 MiB per session; the size limit keeps 64 Ki characters.
+        var scheduler = new TestScheduler();
+        var feed = new List<byte> { 255, 251, 39 };
+        var value = new string('v', 30_000);
+        byte[] Info(string name, string? v) => TelnetEncoder.Subnegotiation(
+            TelnetOption.NewEnvironment,
+            NewEnviron.Encode(NewEnvironCommand.Info, [new NewEnvironVariable(NewEnvironVariableType.UserVar, name, v)]));
+        feed.AddRange(Info("A", value));
+        feed.AddRange(Info("B", value));
+        feed.AddRange(Info("C", value));                                           // past the limit: ignored
+        feed.AddRange(Info("A", value + new string('w', 10_000)));                 // a grown value past it: old one kept
+        feed.AddRange(Info("D", new string('d', TelnetSession.MaxRemoteEnvironmentLength - 60_002 - 1)));  // exactly to the limit
+        feed.AddRange(Info("E", "e"));                                             // one past: ignored
+        feed.AddRange(Info("B", null));                                            // removal frees its room
+        feed.AddRange(Info("F", value));
+
+        var transport = new ObservableTransport(scheduler.CreateHotObservable(ReactiveTest.OnNext(10, feed.ToArray())));
+        using var server = new TelnetSession(transport, new TelnetSessionOptions { Scheduler = scheduler }).Start();
+        IReadOnlyDictionary<string, string> last = new Dictionary<string, string>();
+        server.RemoteEnvironment.Subscribe(env => last = env);
+        server.RequestRemote(TelnetOption.NewEnvironment, true).Subscribe();
+        scheduler.AdvanceBy(20);
+
+        Assert.That(last.Keys.Order(), Is.EqualTo(new[] { "A", "D", "F" }));
+        Assert.That(last["A"], Is.EqualTo(value));
+        Assert.That(last.Sum(static p => p.Key.Length + p.Value.Length), Is.LessThanOrEqualTo(TelnetSession.MaxRemoteEnvironmentLength));
+    }
+
+    [Test]
     public async Task RequestCharset_Accepted_SwitchesBothSides_Rejected_ReturnsNull()
     {
         var (scheduler, client, server, _, _) = Pair(
