@@ -338,6 +338,12 @@ public sealed partial class TelnetSession
             OnRemoteOptionEnabled(change.Option);
         }
 
+        if (change is { Option: TelnetOption.TerminalType, Side: OptionSide.Local, Enabled: true })
+        {
+            // RFC 1091: each agreement starts the list over, so the first name sent is again the preferred one.
+            _terminalTypes!.Reset();
+        }
+
         OnCompressionChanged(change);
         OnLinemodeChanged(change);
         _optionStates!.OnNext(new TelnetOptionStates(states));

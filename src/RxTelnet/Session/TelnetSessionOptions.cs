@@ -33,6 +33,8 @@ public sealed record class TelnetSessionOptions
     private readonly TelnetParserOptions _parser = TelnetParserOptions.Default;
     private readonly IScheduler _scheduler = TelnetSchedulers.TimeBasedOperations;
     private readonly TelnetOptionPolicy _policy = TelnetOptionPolicy.RefuseAll;
+    private readonly IReadOnlyList<string>? _terminalTypes;
+    private readonly IReadOnlyList<NewEnvironVariable>? _environment;
     private readonly Encoding _encoding = Encoding.ASCII;
     private readonly TimeSpan _negotiationTimeout = TimeSpan.FromSeconds(10);
 
@@ -182,8 +184,29 @@ public sealed record class TelnetSessionOptions
     /// <summary>
     /// Gets the terminal type names sent, in turn, for each TTYPE SEND (RFC 1091), once the policy allows TTYPE
     /// locally. Nothing is sent that the application did not supply: with none, the answer is <c>UNKNOWN</c>.
+    /// The list is copied when set.
     /// </summary>
-    public IReadOnlyList<string>? TerminalTypes { get; init; }
+    /// <exception cref="ArgumentException">A name is null, empty or not printable ASCII (checked when set, not when the peer asks).</exception>
+    public IReadOnlyList<string>? TerminalTypes
+    {
+        get => _terminalTypes;
+        init
+        {
+            if (value is { Count: > 0 })
+            {
+                try
+                {
+                    _ = new TerminalTypeCycler(value);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ArgumentException($"Invalid terminal type in {nameof(TerminalTypes)}: {Reason(e)}", nameof(TerminalTypes), e);
+                }
+            }
+
+            _terminalTypes = value is null ? null : [.. value];
+        }
+    }
 
     /// <summary>
     /// Gets the window sizes to report with NAWS (RFC 1073), once the policy allows NAWS locally: the latest size is
@@ -193,9 +216,29 @@ public sealed record class TelnetSessionOptions
 
     /// <summary>
     /// Gets the environment variables offered through NEW-ENVIRON (RFC 1572), once the policy allows it locally. Only
-    /// these are ever sent: no user name or other operating-system value leaks by default.
+    /// these are ever sent: no user name or other operating-system value leaks by default. The list is copied when set.
     /// </summary>
-    public IReadOnlyList<NewEnvironVariable>? Environment { get; init; }
+    /// <exception cref="ArgumentException">A variable has an empty name or a type that is not VAR or USERVAR (checked when set, not when the peer asks).</exception>
+    public IReadOnlyList<NewEnvironVariable>? Environment
+    {
+        get => _environment;
+        init
+        {
+            if (value is not null)
+            {
+                try
+                {
+                    _ = NewEnviron.Encode(NewEnvironCommand.Is, value);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ArgumentException($"Invalid variable in {nameof(Environment)}: {Reason(e)}", nameof(Environment), e);
+                }
+            }
+
+            _environment = value is null ? null : [.. value];
+        }
+    }
 
     /// <summary>
     /// Gets what the session answers to the peer's <c>IAC AYT</c> (Are You There, RFC 854): null, the default, answers
@@ -256,4 +299,8 @@ public sealed record class TelnetSessionOptions
     /// default, records on a process-wide meter of the same name (<see cref="Diagnostics.TelnetDiagnostics.MeterName"/>).
     /// </summary>
     public IMeterFactory? MeterFactory { get; init; }
+
+    /// <summary>An inner argument error's message without the inner parameter's name, which means nothing to the caller.</summary>
+    private static string Reason(ArgumentException e)
+        => e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
 }

@@ -65,6 +65,30 @@ public sealed class LimitTests : LeakCheckedTest
     }
 
     [Test]
+    public void OfferedEnvironmentAndTerminalTypes_InvalidEntries_RejectedWhenSetNamingTheOptionAndTheValue()
+    {
+        // Found when set, not when the peer's NEW-ENVIRON SEND or TTYPE SEND arrives and the session closes as a transport error.
+        Assert.That(
+            () => new TelnetSessionOptions { Environment = [new(RxTelnet.Options.NewEnvironVariableType.Var, "USER", "ann"), new(RxTelnet.Options.NewEnvironVariableType.UserVar, "", "x")] },
+            Throws.ArgumentException.With.Property(nameof(ArgumentException.ParamName)).EqualTo(nameof(TelnetSessionOptions.Environment))
+                .And.Message.Contain("name"));
+        Assert.That(
+            () => new TelnetSessionOptions { Environment = [new((RxTelnet.Options.NewEnvironVariableType)7, "X", "x")] },
+            Throws.ArgumentException.With.Property(nameof(ArgumentException.ParamName)).EqualTo(nameof(TelnetSessionOptions.Environment))
+                .And.Message.Contain("7"));
+        Assert.That(
+            () => new TelnetSessionOptions { TerminalTypes = ["XTERM", "BAD\u00e9"] },
+            Throws.ArgumentException.With.Property(nameof(ArgumentException.ParamName)).EqualTo(nameof(TelnetSessionOptions.TerminalTypes))
+                .And.Message.Contain("BAD"));
+
+        var types = new List<string> { "XTERM" };
+        var options = new TelnetSessionOptions { TerminalTypes = types, Environment = [], };
+        types.Add("");
+        Assert.That(options.TerminalTypes, Is.EqualTo(new[] { "XTERM" }), "the list is copied when set, so it stays valid");
+        Assert.That(new TelnetSessionOptions { TerminalTypes = [] }.TerminalTypes, Is.Empty, "an empty list still means UNKNOWN");
+    }
+
+    [Test]
     public void BufferedBytes_ExactlyAtLimit_StaysOpen()
     {
         var (scheduler, session) = Create(new TelnetSessionOptions { MaxBufferedBytes = 10 }, B("01234"), B("56789"));

@@ -259,6 +259,29 @@ public sealed class RemoteOptionTests
     }
 
     [Test]
+    public void TerminalTypes_OptionNegotiatedAgain_StartsTheListOver()
+    {
+        // RFC 1091: the first name after TTYPE is agreed is the preferred one; a server that turns the option off
+        // and on again (or renegotiates after START-TLS) must get it again, not the next name of the old cycle.
+        var scheduler = new TestScheduler();
+        byte[] send = [255, 250, 24, 1, 255, 240];
+        var transport = new ObservableTransport(scheduler.CreateHotObservable(
+            ReactiveTest.OnNext(10, (byte[])[255, 253, 24, .. send]),
+            ReactiveTest.OnNext(20, (byte[])[255, 254, 24]),
+            ReactiveTest.OnNext(30, (byte[])[255, 253, 24, .. send, .. send])));
+        using var client = new TelnetSession(transport, new TelnetSessionOptions
+        {
+            Scheduler = scheduler,
+            Policy = TelnetOptionPolicy.RefuseAll.AllowLocal(TelnetOption.TerminalType),
+            TerminalTypes = ["A", "B"],
+        }).Start();
+        scheduler.AdvanceBy(40);
+
+        var names = System.Text.Encoding.Latin1.GetString(transport.SentBytes).Split("\xff\xfa\x18\x00").Skip(1).Select(static p => p[..p.IndexOf('\xff')]);
+        Assert.That(names, Is.EqualTo(new[] { "A", "A", "B" }));
+    }
+
+    [Test]
     public async Task RequestCharset_Accepted_SwitchesBothSides_Rejected_ReturnsNull()
     {
         var (scheduler, client, server, _, _) = Pair(
