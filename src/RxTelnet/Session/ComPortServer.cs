@@ -148,6 +148,13 @@ public static class ComPortServer
 
         private void OnCommand(TelnetCommand command)
         {
+            if (!session.IsRemoteEnabled(TelnetOption.ComPortOption))
+            {
+                // RFC 855: no subnegotiation before the option is agreed. A client that refused (or never offered)
+                // COM-PORT-OPTION cannot change the line, and could not be acknowledged anyway.
+                return;
+            }
+
             if (!ComPort.TryParse(command.Payload.Span, out var message) || message.FromServer)
             {
                 // Malformed, or a server code from the client: RFC 2217 gives it no meaning here.

@@ -157,6 +157,22 @@ public sealed class ComPortServerTests
     }
 
     [Test]
+    public void CommandsBeforeOrWithoutAgreement_ChangeNothing()
+    {
+        using var s = new Scripted();
+        Assert.That(s.Sent(), Is.EqualTo(new byte[] { 255, 253, 44, 255, 253, 0, 255, 251, 0 }));
+        s.Sb(1, 0, 0, 0x4B, 0x00);      // SET-BAUDRATE 19200 while DO is pending
+        s.Send(255, 252, 44);           // WONT COM-PORT-OPTION
+        s.Sb(1, 0, 0, 0x01, 0x2C);      // SET-BAUDRATE 300 after the refusal
+        s.Sb(5, 9);                     // SET-CONTROL DTR off
+        s.Sb(12, 3);                    // PURGE-DATA both
+        Assert.That(s.Line.Settings, Is.EqualTo("9600 8 None One"), "the line keeps its settings");
+        Assert.That(s.Line.Dtr, Is.True, "DTR stays on");
+        Assert.That(s.Line.Purges, Is.Empty, "nothing purged");
+        Assert.That(s.Sent(), Is.Empty);
+    }
+
+    [Test]
     public void LineState_IsReportedUnderTheMask_NothingBeforeAMaskIsSet()
     {
         using var s = new Scripted();
