@@ -222,6 +222,63 @@ public sealed class StreamTransportTests
         Assert.That(all, Is.EqualTo(sent), "every byte once, in order, in arrays that stayed intact");
     }
 
+    [Test]
+    public async Task Received_AReadOfAQuarterResetsTheSize_ButALargerShortReadKeepsIt()
+    {
+        // A read of exactly a quarter of the buffer ends the burst; one between a quarter and full does not.
+        const int k = 1024;
+        var stream = new ScriptedStream([16 * k, 8 * k, 16 * k, 10 * k]);
+        using var transport = new StreamTransport(stream);
+        var done = new TaskCompletionSource();
+        using var _ = transport.Received.Subscribe(_ => { }, e => done.TrySetException(e), () => done.TrySetResult());
+
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(stream.Asked, Is.EqualTo(new[] { 16 * k, 32 * k, 16 * k, 32 * k, 32 * k }));
+    }
+
+    [Test]
+    public async Task Received_OverANetworkStream_WaitsWithAZeroByteReadFirstAndAfterEachShortRead_NotAfterAFullOne()
+    {
+        // A NetworkStream whose reads are scripted (the socket only satisfies its constructor), so the sequence of
+        // reads is exact: a zero-byte read is how the loop waits without holding a buffer.
+        const int k = 1024;
+        var (client, server) = await Loopback.ConnectPairAsync();
+        using var __ = client;
+        using var ___ = server;
+        var stream = new ScriptedNetworkStream(client, [16 * k, 100, 16 * k]);
+        using var transport = new StreamTransport(stream);
+        var chunks = new List<int>();
+        var done = new TaskCompletionSource();
+        using var _ = transport.Received.Subscribe(c => chunks.Add(c.Length), e => done.TrySetException(e), () => done.TrySetResult());
+
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(stream.Asked, Is.EqualTo(new[] { 0, 16 * k, 32 * k, 0, 16 * k, 32 * k }));
+        Assert.That(chunks, Is.EqualTo(new[] { 16 * k, 100, 16 * k }), "the zero-byte waits are neither data nor the end");
+    }
+
+    /// <summary>A network stream whose reads return the scripted lengths, then end; it records what each read asked for.</summary>
+    private sealed class ScriptedNetworkStream(System.Net.Sockets.Socket socket, int[] reads) : System.Net.Sockets.NetworkStream(socket, ownsSocket: false)
+    {
+        private int _next;
+
+        public List<int> Asked { get; } = [];
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Asked.Add(buffer.Length);
+            if (buffer.IsEmpty || _next == reads.Length)
+            {
+                return ValueTask.FromResult(0);
+            }
+
+            var n = Math.Min(reads[_next++], buffer.Length);
+            buffer.Span[..n].Fill((byte)_next);
+            return ValueTask.FromResult(n);
+        }
+    }
+
     /// <summary>A stream whose reads return the scripted lengths, then end; it records what each read asked for.</summary>
     private sealed class ScriptedStream(int[] reads) : Stream
     {
