@@ -221,6 +221,17 @@ REGRESSIONS = {
         + op(ABANDON)
         + op(READ_BUFFERED)
     ),
+    # GMCP agreed on the peer's side only, the peer asks us to enable it twice while not reading, and a GMCP message
+    # goes between: WONT, the message, WONT. The second reply may not replace the first (it would overtake the
+    # message), so two are queued at once; the coalescing check must count between subnegotiations of the option.
+    "regression-replies-around-subnegotiation": header(pending=63, window=0) + bytes(
+        op(STOP)
+        + op(REQUEST, GMCP, 0)
+        + peer(will(GMCP), do(GMCP))
+        + op(SEND_SB, GMCP, 2, 0x41, 0x42, 1)
+        + peer(do(GMCP))
+        + op(RESUME)
+    ),
     # ReadAll past MaxReadAllBytes closes the session before the chunk that took it there is broadcast on Data
     # (Events carries it, and it stays readable).
     "regression-data-misses-last-chunk": header(read_all=7) + bytes(

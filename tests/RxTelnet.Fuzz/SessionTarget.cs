@@ -1009,7 +1009,8 @@ internal sealed class SessionRun
 
     /// <summary>
     /// At a resume, what the session had queued went out: at most one reply per option and direction among it
-    /// (a peer that repeats a request while not reading must not grow our queue).
+    /// between subnegotiations of that option (a peer that repeats a request while not reading must not grow our
+    /// queue; a reply never overtakes a subnegotiation queued before it, so one may follow each).
     /// </summary>
     private void CheckCoalesced(int from)
     {
@@ -1019,6 +1020,16 @@ internal sealed class SessionRun
         {
             foreach (var e in ParserTarget.Parse(_sent[i], Binary).Entries)
             {
+                if (e.Kind == EntryKind.Subnegotiation || e is { Kind: EntryKind.Warning, Warning.Option: not null })
+                {
+                    // A subnegotiation (whole, or cut by the parser's length limit) of this option: replies after it
+                    // queued behind it, apart from those before.
+                    var option = e.Kind == EntryKind.Subnegotiation ? e.Option : (byte)e.Warning.Option!.Value;
+                    wonts[option] = 0;
+                    donts[option] = 0;
+                    continue;
+                }
+
                 if (e.Kind != EntryKind.Negotiation)
                 {
                     continue;

@@ -83,6 +83,54 @@ public sealed class OutboundBoundTests : LeakCheckedTest
     }
 
     [Test]
+    public void QueuedReplies_ASubnegotiationBetweenThem_BothGoOut()
+    {
+        // All sends stall behind WONT 1. WILL GMCP, the message, WONT GMCP queue; a raw GMCP subnegotiation queues
+        // behind the WONT; the peer asks again (WILL queues behind the data) and refuses again (that WILL becomes a
+        // WONT). Two WONT GMCP are then queued at once, each the latest answer at its place around the data: one
+        // reply per option and direction holds between subnegotiations of the option, not across them.
+        var options = TelnetSessionOptions.Default with { Policy = RxTelnet.Negotiation.TelnetOptionPolicy.RefuseAll.AllowLocal(TelnetOption.Gmcp) };
+        var (scheduler, transport, session) = Create(
+            options,
+            [Iac, (byte)TelnetVerb.Do, 1],
+            [Iac, (byte)TelnetVerb.Do, (byte)TelnetOption.Gmcp],
+            [Iac, (byte)TelnetVerb.Dont, (byte)TelnetOption.Gmcp],
+            [Iac, (byte)TelnetVerb.Do, (byte)TelnetOption.Gmcp],
+            [Iac, (byte)TelnetVerb.Dont, (byte)TelnetOption.Gmcp]);
+        session.Start();
+        byte[] raw = [Iac, (byte)TelnetVerb.Sb, (byte)TelnetOption.Gmcp, (byte)'B', Iac, (byte)TelnetVerb.Se];
+        Task? first = null;
+        Task? second = null;
+        scheduler.ScheduleAbsolute<object?>(null, 25, (_, _) =>
+        {
+            first = session.SendGmcpAsync("A");
+            return System.Reactive.Disposables.Disposable.Empty;
+        });
+        scheduler.ScheduleAbsolute<object?>(null, 35, (_, _) =>
+        {
+            second = session.WriteRawAsync(raw);
+            return System.Reactive.Disposables.Disposable.Empty;
+        });
+        scheduler.Start();
+
+        transport.ReleaseAll();
+        WaitUntilSent(session);
+        Assert.That(first!.IsCompletedSuccessfully && second!.IsCompletedSuccessfully, Is.True);
+        byte[] wont = [Iac, (byte)TelnetVerb.Wont, (byte)TelnetOption.Gmcp];
+        byte[] expected =
+        [
+            Iac, (byte)TelnetVerb.Wont, 1,
+            Iac, (byte)TelnetVerb.Will, (byte)TelnetOption.Gmcp,
+            Iac, (byte)TelnetVerb.Sb, (byte)TelnetOption.Gmcp, (byte)'A', Iac, (byte)TelnetVerb.Se,
+            .. wont,
+            .. raw,
+            .. wont,
+        ];
+        Assert.That(transport.SentWire(), Is.EqualTo(expected), "WONT 1, WILL, A, WONT, B, WONT: the second WONT replaced the renewed WILL");
+        session.Dispose();
+    }
+
+    [Test]
     public void NegotiationFlood_TelnetlibRefusals_StillOneReplyQueuedPerOptionAndDirection()
     {
         var (scheduler, transport, session) = Create(TelnetSessionOptions.Default with { TelnetlibRefusals = true }, Flood, Flood);
