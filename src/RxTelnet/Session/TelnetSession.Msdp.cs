@@ -12,10 +12,11 @@ public sealed partial class TelnetSession
     /// <summary>
     /// Gets the MSDP variables the peer sends (hot), one per variable, in order: from <c>SB MSDP</c> and from GMCP
     /// messages of package <c>MSDP</c> (MSDP over GMCP). A server sees the client's commands here (a variable named
-    /// <c>REPORT</c>, <c>LIST</c>, ...); a client sees the values it asked for. Malformed payloads are dropped.
+    /// <c>REPORT</c>, <c>LIST</c>, ...); a client sees the values it asked for. Malformed payloads are dropped, and so
+    /// are subnegotiations of an option agreed on neither side.
     /// </summary>
     public IObservable<MsdpVariable> MsdpVariables => Commands
-        .Where(static c => c.IsSubnegotiation && c.Option is TelnetOption.Msdp or TelnetOption.Gmcp)
+        .Where(c => c.IsSubnegotiation && c.Option is TelnetOption.Msdp or TelnetOption.Gmcp && IsSubnegotiationAgreed(c.Option.Value))
         .SelectMany(static c => c.Option == TelnetOption.Msdp
             ? Msdp.TryParse(c.Payload.Span, out var variables) ? variables : []
             : Gmcp.TryParse(c.Payload.Span, out var package, out var json) && package == Msdp.GmcpPackage && Msdp.TryParseJson(json, out var carried)

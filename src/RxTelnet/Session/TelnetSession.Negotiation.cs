@@ -39,26 +39,56 @@ public sealed partial class TelnetSession
     /// <summary>Gets the current text encoding (<see cref="TelnetSessionOptions.Encoding"/> until CHARSET switches it).</summary>
     public Encoding TextEncoding => NegotiationState()._encoding!.Value;
 
-    /// <summary>Gets GMCP messages from the peer (option 201): package name and JSON payload (hot).</summary>
+    /// <summary>
+    /// Gets GMCP messages from the peer (option 201): package name and JSON payload (hot). Only while GMCP is agreed
+    /// on either side (see <see cref="Commands"/> for every subnegotiation as it came).
+    /// </summary>
     public IObservable<GmcpMessage> GmcpMessages => Commands
-        .Where(static c => c.IsSubnegotiation && c.Option == TelnetOption.Gmcp)
+        .Where(c => c.IsSubnegotiation && c.Option == TelnetOption.Gmcp && IsSubnegotiationAgreed(TelnetOption.Gmcp))
         .Select(static c => Gmcp.TryParse(c.Payload.Span, out var package, out var json) ? new GmcpMessage(package, json) : (GmcpMessage?)null)
         .Where(static m => m is not null)
         .Select(static m => m!.Value);
 
-    /// <summary>Gets MSSP variables from the peer (option 70), one dictionary per subnegotiation (hot).</summary>
+    /// <summary>
+    /// Gets MSSP variables from the peer (option 70), one dictionary per subnegotiation (hot). Only while MSSP is
+    /// agreed on either side.
+    /// </summary>
     public IObservable<IReadOnlyDictionary<string, IReadOnlyList<string>>> MsspVariables => Commands
-        .Where(static c => c.IsSubnegotiation && c.Option == TelnetOption.Mssp)
+        .Where(c => c.IsSubnegotiation && c.Option == TelnetOption.Mssp && IsSubnegotiationAgreed(TelnetOption.Mssp))
         .Select(static c => Mssp.TryParse(c.Payload.Span, out var variables) ? variables : null)
         .Where(static v => v is not null)
         .Select(static v => v!);
 
-    /// <summary>Gets COM-PORT-OPTION messages from the peer (RFC 2217): answers to our settings and NOTIFY-LINESTATE/MODEMSTATE (hot).</summary>
+    /// <summary>
+    /// Gets COM-PORT-OPTION messages from the peer (RFC 2217): answers to our settings and NOTIFY-LINESTATE/MODEMSTATE
+    /// (hot). Only while COM-PORT-OPTION is agreed on either side.
+    /// </summary>
     public IObservable<ComPortMessage> ComPortMessages => Commands
-        .Where(static c => c.IsSubnegotiation && c.Option == TelnetOption.ComPortOption)
+        .Where(c => c.IsSubnegotiation && c.Option == TelnetOption.ComPortOption && IsSubnegotiationAgreed(TelnetOption.ComPortOption))
         .Select(static c => ComPort.TryParse(c.Payload.Span, out var message) ? message : (ComPortMessage?)null)
         .Where(static m => m is not null)
         .Select(static m => m!.Value);
+
+    /// <summary>
+    /// Gets whether a subnegotiation of <paramref name="option"/> from the peer counts for the typed option streams:
+    /// the option is agreed on either side (RFC 855: no subnegotiation before agreement). Called as each command is
+    /// broadcast, after the negotiations before it in the stream were applied. When the application answers
+    /// negotiations itself (a negotiation callback, or telnetlib's refusals) the session keeps no option state, and
+    /// every subnegotiation counts.
+    /// </summary>
+    private bool IsSubnegotiationAgreed(TelnetOption option)
+    {
+        if (Volatile.Read(ref _negotiationCallback) is not null || _options.TelnetlibRefusals)
+        {
+            return true;
+        }
+
+        lock (_negotiationGate)
+        {
+            var negotiator = NegotiationState()._negotiator!;
+            return negotiator.IsLocalEnabled(option) || negotiator.IsRemoteEnabled(option);
+        }
+    }
 
     /// <summary>Gets whether this side performs <paramref name="option"/> (RFC 1143 state YES).</summary>
     /// <param name="option">The option.</param>
