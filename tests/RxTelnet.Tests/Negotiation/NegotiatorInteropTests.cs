@@ -211,11 +211,17 @@ public sealed class NegotiatorInteropTests
     {
         var negotiator = new Negotiator(new TelnetOptionPolicy().Allow(Enumerable.Range(0, 256).Select(i => (TelnetOption)i).ToArray()));
         Flood(negotiator, 512); // warm up: JIT and the reply path
-        var before = GC.GetTotalMemory(forceFullCollection: true);
 
-        Flood(negotiator, 100_000);
+        // The heap is the process's: another test's threads can hold memory across one measurement, never across
+        // every one of three, while anything that grew per message would show in each (and grow from one to the next).
+        var retained = long.MaxValue;
+        for (var attempt = 0; attempt < 3 && retained >= 256 * 1024; attempt++)
+        {
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            Flood(negotiator, 100_000);
+            retained = Math.Min(retained, GC.GetTotalMemory(forceFullCollection: true) - before);
+        }
 
-        var retained = GC.GetTotalMemory(forceFullCollection: true) - before;
         Assert.That(retained, Is.LessThan(256 * 1024), "100,000 negotiations would retain megabytes if anything grew per message");
         GC.KeepAlive(negotiator);
 
