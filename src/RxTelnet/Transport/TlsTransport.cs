@@ -60,7 +60,8 @@ public sealed class TlsTransport : StreamTransport
         return AuthenticateAsClientAsync(connecting, host, port, validation, timeout, cancellationToken);
     }
 
-    private static async Task<TlsTransport> AuthenticateAsClientAsync(
+    /// <summary>The client handshake once <paramref name="connecting"/> is done (internal: tests pass a connect they finish themselves).</summary>
+    internal static async Task<TlsTransport> AuthenticateAsClientAsync(
         Task<SocketTransport> connecting,
         string host,
         int port,

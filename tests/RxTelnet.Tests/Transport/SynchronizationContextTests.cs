@@ -1,5 +1,6 @@
 namespace RxTelnet.Tests.Transport;
 
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -79,6 +80,26 @@ public sealed class SynchronizationContextTests
 
         var connecting = RunUnder(context, () => TlsTransport.ConnectAsync("127.0.0.1", Loopback.PortOf(listener), Trust));
         var accepted = await listener.AcceptAsync().WaitAsync(Patience);
+        using var server = await TlsTransport.AcceptAsync(accepted, TestCertificate.Value).WaitAsync(Patience);
+        using var transport = await connecting.WaitAsync(Patience);
+
+        Assert.That(context.Posts, Is.Zero);
+    }
+
+    [Test]
+    public async Task TlsTransport_ConnectFinishingLater_ResumesWithoutTheCallersContext()
+    {
+        // A loopback connect can finish before the handshake awaits it, and then nothing is posted either way: here
+        // the test finishes the connect itself, after the caller's context is captured or not.
+        using var listener = Loopback.Listen();
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, Loopback.PortOf(listener)).WaitAsync(Patience);
+        var accepted = await listener.AcceptAsync().WaitAsync(Patience);
+        var connect = new TaskCompletionSource<SocketTransport>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var context = new CountingContext();
+
+        var connecting = RunUnder(context, () => TlsTransport.AuthenticateAsClientAsync(connect.Task, "127.0.0.1", 23, Trust, null, default));
+        connect.SetResult(new SocketTransport(socket));
         using var server = await TlsTransport.AcceptAsync(accepted, TestCertificate.Value).WaitAsync(Patience);
         using var transport = await connecting.WaitAsync(Patience);
 
