@@ -76,7 +76,8 @@ public sealed partial class Telnet
             // telnetlib's open: eof, host, port and timeout are set before the connect; the queues are kept.
             _opening = true;
             _closedWhileOpening = false;
-            previous = _sock;
+            previous = _sock ?? _closedSock;
+            _closedSock = null;
             _sock = null;
             _socket = null;
             _eof = false;
@@ -137,6 +138,7 @@ public sealed partial class Telnet
         {
             sock = _sock;
             _sock = null;
+            _closedSock = sock ?? _closedSock;
             _socket = null;
             _closedWhileOpening = _opening;
             _eof = true;
@@ -150,15 +152,21 @@ public sealed partial class Telnet
     /// <summary>Closes the connection and releases the transport (telnetlib's context-manager exit). The instance cannot be reopened.</summary>
     public void Dispose()
     {
-        TelnetSocket? sock;
         lock (_gate)
         {
             _disposed = true;
-            sock = _sock;
         }
 
+        // Close keeps the connection it closes (or closed before) for this: its transport is released here.
         Close();
-        sock?.Dispose();
+        TelnetSocket? closed;
+        lock (_gate)
+        {
+            closed = _closedSock;
+            _closedSock = null;
+        }
+
+        closed?.Dispose();
     }
 
     /// <summary>Closes the connection and releases the transport; see <see cref="Dispose"/>.</summary>

@@ -53,6 +53,9 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
     private readonly object _gate = new();
     private readonly TelnetSessionOptions _options;
     private TelnetSocket? _sock;
+
+    // The connection Close closed, kept until Dispose or the next Open releases its transport.
+    private TelnetSocket? _closedSock;
     private Socket? _socket;
     private string? _host;
     private int _port;
@@ -198,23 +201,16 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Gets the operating-system handle of the socket (telnetlib's <c>fileno</c>): a file descriptor on Unix, a SOCKET on Windows.</summary>
-    /// <returns>The handle, or -1 when there is no open socket (Python's <c>socket.fileno()</c> of a closed socket).</returns>
+    /// <returns>
+    /// The handle, or -1 when there is no open socket: after <see cref="Close"/>, over a transport without a socket, or
+    /// once the socket itself was closed (Python's <c>socket.fileno()</c> of a closed socket).
+    /// </returns>
     public nint FileNo()
     {
-        var socket = GetSocket();
-        if (socket is null)
-        {
-            return -1;
-        }
-
-        try
-        {
-            return socket.Handle;
-        }
-        catch (ObjectDisposedException)
-        {
-            return -1;
-        }
+        // Socket.Handle keeps answering the number the socket had after it is closed, which may by then be another
+        // file's: ask the handle whether it is still open.
+        var handle = GetSocket()?.SafeHandle;
+        return handle is null || handle.IsClosed || handle.IsInvalid ? -1 : handle.DangerousGetHandle();
     }
 
     private IScheduler Scheduler => _options.Scheduler;

@@ -118,6 +118,33 @@ public sealed class TelnetLifetimeTests : ReactiveTest
     }
 
     [Test]
+    public void Dispose_AfterClose_DisposesTheTransport()
+    {
+        var transport = new DisposalRecordingTransport();
+        var telnet = new Telnet(transport, new TestScheduler());
+        telnet.Close();
+        Assert.That(transport.CloseCalls, Is.EqualTo(1));
+
+        telnet.Dispose();
+        telnet.Dispose();
+
+        Assert.That(transport.DisposeCalls, Is.EqualTo(1), "Dispose releases the transport Close left open, once");
+    }
+
+    [Test]
+    public void Dispose_WithoutClose_DisposesTheTransportOnce()
+    {
+        var transport = new DisposalRecordingTransport();
+        var telnet = new Telnet(transport, new TestScheduler());
+
+        telnet.Dispose();
+        telnet.Close();
+        telnet.Dispose();
+
+        Assert.That(transport.DisposeCalls, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task DisposeAsync_Closes()
     {
         var h = WithReads();

@@ -120,6 +120,39 @@ public sealed class TelnetLoopbackTests
     }
 
     [Test]
+    public async Task FileNo_AfterTheSocketIsClosed_IsMinusOne()
+    {
+        // Python: tn.get_socket().close(); tn.fileno() is -1, the fileno() of a closed socket.
+        var accept = _listener.AcceptSocketAsync();
+        using var telnet = await Task.Run(() => new Telnet("127.0.0.1", Port)).WaitAsync(Patience);
+        using var server = await accept.WaitAsync(Patience);
+        var socket = telnet.GetSocket()!;
+        Assert.That(telnet.FileNo(), Is.Not.EqualTo((nint)(-1)));
+
+        socket.Close();
+
+        Assert.That(telnet.GetSocket(), Is.SameAs(socket), "the instance was not closed, only its socket");
+        Assert.That(telnet.FileNo(), Is.EqualTo((nint)(-1)), "not the handle the socket had");
+    }
+
+    [Test]
+    public async Task Open_AfterClose_DisposesThePreviousTransport()
+    {
+        var previous = new DisposalRecordingTransport();
+        using var telnet = new Telnet(previous);
+        telnet.Close();
+        Assert.That(previous.DisposeCalls, Is.Zero, "Close only closes");
+
+        var accept = _listener.AcceptSocketAsync();
+        await telnet.OpenAsync("127.0.0.1", Port).WaitAsync(Patience);
+        using var server = await accept.WaitAsync(Patience);
+
+        Assert.That(previous.DisposeCalls, Is.EqualTo(1), "the new connection replaces the old one, which is released");
+        telnet.Dispose();
+        Assert.That(previous.DisposeCalls, Is.EqualTo(1), "and not released twice");
+    }
+
+    [Test]
     public async Task Open_Twice_Throws_ButReopenAfterCloseWorks()
     {
         using var telnet = new Telnet();
