@@ -373,6 +373,45 @@ public sealed class TelnetOptionTests : ReactiveTest
         Assert.That(atSe, Is.EqualTo(new[] { string.Empty, "1F01" }), "never a truncated subnegotiation; bounded like the session's parser");
     }
 
+    [Test]
+    public void SbData_ExactlyAtTheLimit_IsKept()
+    {
+        var scheduler = new TestScheduler();
+        var incoming = scheduler.CreateHotObservable(OnNext(100, new byte[] { IAC, SB, TTYPE, 1, 2, 3, IAC, SE }));
+        var options = new RxTelnet.Session.TelnetSessionOptions
+        {
+            Scheduler = scheduler,
+            Parser = RxTelnet.Protocol.TelnetParserOptions.Default with { MaxSubnegotiationLength = 4 },
+        };
+        using var telnet = new Telnet(new RxTelnet.Transport.ObservableTransport(incoming), options);
+        scheduler.AdvanceTo(100);
+
+        _ = telnet.ReadVeryEager();
+
+        Assert.That(telnet.ReadSbData(), Is.EqualTo(new byte[] { TTYPE, 1, 2, 3 }));
+    }
+
+    [Test]
+    public void SbData_PastTheLimit_SaysSoInTheDebugOutput()
+    {
+        var scheduler = new TestScheduler();
+        var incoming = scheduler.CreateHotObservable(OnNext(100, new byte[] { IAC, SB, TTYPE, 1, 2, 3, 4, IAC, SE }));
+        var options = new RxTelnet.Session.TelnetSessionOptions
+        {
+            Scheduler = scheduler,
+            Parser = RxTelnet.Protocol.TelnetParserOptions.Default with { MaxSubnegotiationLength = 4 },
+        };
+        var output = new StringWriter { NewLine = "\n" };
+        using var telnet = new Telnet(new RxTelnet.Transport.ObservableTransport(incoming), options) { DebugOutput = output };
+        telnet.SetDebugLevel(1);
+        scheduler.AdvanceTo(100);
+
+        _ = telnet.ReadVeryEager();
+
+        Assert.That(telnet.ReadSbData(), Is.Empty);
+        Assert.That(output.ToString(), Does.Contain("Telnet(None,0): subnegotiation data longer than 4 bytes discarded\n"));
+    }
+
     private static IEnumerable<TestCaseData> DebugReads()
     {
         yield return new TestCaseData(B("a"), ": recv b''\n").SetArgDisplayNames("fill_rawq at eof");
@@ -462,6 +501,17 @@ public sealed class TelnetOptionTests : ReactiveTest
 
         Assert.That(h.DebugText.ToString(), Is.EqualTo("Telnet(None,0): test\nTelnet(None,0): 1 + two\nTelnet(None,0): no args {0}\n"));
         Assert.That(h.DebugText.ToString(), Does.Match("0.*test"), "CPython's test_debug_accepts_str_port");
+    }
+
+    [Test]
+    public void Msg_AtLevelZero_DoesNotFormat()
+    {
+        // telnetlib's msg formats only when debuglevel > 0: a format that does not fit its arguments is not an error then.
+        using var h = WithReads();
+
+        Assert.DoesNotThrow(() => h.Telnet.Msg("{0} {1}", 1));
+        h.Telnet.SetDebugLevel(1);
+        Assert.Throws<FormatException>(() => h.Telnet.Msg("{0} {1}", 1), "above 0 it formats (Python: TypeError)");
     }
 
     [Test]

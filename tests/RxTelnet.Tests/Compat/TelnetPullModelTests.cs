@@ -90,6 +90,40 @@ public sealed class TelnetPullModelTests
     }
 
     [Test]
+    public void CookedQueue_ExactlyAtMaxReadAllBytes_IsReadWhole()
+    {
+        var (scheduler, _, telnet) = Create(null, new TelnetSessionOptions { MaxReadAllBytes = 100 },
+            ReactiveTest.OnNext(100, Enumerable.Repeat((byte)'x', 100).ToArray()),
+            ReactiveTest.OnCompleted<byte[]>(110));
+        using var owned = telnet;
+        var all = telnet.ReadAllAsync();
+        scheduler.AdvanceTo(110);
+
+        Assert.That(all.Result, Has.Length.EqualTo(100), "the bound is the most the queue may hold, not one past it");
+    }
+
+    [Test]
+    public void FillRawq_RawQueueAtMaxBufferedBytes_ThrowsTyped_NothingLost()
+    {
+        // fill_rawq without process_rawq grows the raw queue; at the bound it stops before another recv.
+        var (scheduler, _, telnet) = Create(null, new TelnetSessionOptions { MaxBufferedBytes = 100 },
+            ReactiveTest.OnNext(100, Enumerable.Repeat((byte)'x', 50).ToArray()),
+            ReactiveTest.OnNext(110, Enumerable.Repeat((byte)'y', 50).ToArray()),
+            ReactiveTest.OnNext(120, Enumerable.Repeat((byte)'z', 50).ToArray()));
+        using var owned = telnet;
+        scheduler.AdvanceTo(100);
+        telnet.FillRawq();
+        scheduler.AdvanceTo(110);
+        telnet.FillRawq();
+        scheduler.AdvanceTo(120);
+
+        Assert.That(() => telnet.FillRawq(), Throws.TypeOf<TelnetBufferLimitExceededException>()
+            .With.Property(nameof(TelnetBufferLimitExceededException.LimitName)).EqualTo(nameof(TelnetSessionOptions.MaxBufferedBytes))
+            .And.Property(nameof(TelnetBufferLimitExceededException.Attempted)).EqualTo(150));
+        Assert.That(S(telnet.ReadVeryEager()), Is.EqualTo(new string('x', 50) + new string('y', 50) + new string('z', 50)));
+    }
+
+    [Test]
     public void SecondReadWhileOneWaits_ThrowsInvalidOperation_FirstUnaffected()
     {
         var (scheduler, _, telnet) = Create(null, null, ReactiveTest.OnNext(100, B("$ ")));

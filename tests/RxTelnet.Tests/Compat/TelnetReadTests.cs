@@ -111,6 +111,40 @@ public sealed class TelnetReadTests : ReactiveTest
     }
 
     [Test]
+    public void ReadUntil_EmptyExpectedOnAnEmptyQueue_ReturnsAtOnce()
+    {
+        using var h = WithScript(OnNext(100, B("abc")));
+
+        var read = h.Telnet.ReadUntilAsync([]);
+
+        Assert.That(read.IsCompletedSuccessfully, Is.True, "b''.find(b'') is 0 in telnetlib: nothing to wait for");
+        Assert.That(read.Result, Is.Empty);
+    }
+
+    [Test]
+    public void ReadUntil_InfiniteTimeout_WaitsLikeNone()
+    {
+        using var h = WithScript(OnNext(100, B("x")));
+
+        var read = h.Telnet.ReadUntilAsync(B("x"), System.Threading.Timeout.InfiniteTimeSpan);
+
+        AssertCompletesAt(read, h.Scheduler, 100);
+        Assert.That(S(read.Result), Is.EqualTo("x"));
+    }
+
+    [Test]
+    public void ReadUntil_DataArrivingAtTheDeadline_IsStillSearchedToTheEnd()
+    {
+        // telnetlib stops only when deadline - now < 0: at exactly the deadline it selects (with 0) and recvs again.
+        var line = new string('x', 55) + "login: ";
+        using var h = WithScript(OnNext(200, B(line)));
+        var read = h.Telnet.ReadUntilAsync(B("login: "), TimeSpan.FromTicks(200));
+
+        AssertCompletesAt(read, h.Scheduler, 200);
+        Assert.That(S(read.Result), Is.EqualTo(line), "the second recv(50) brings the match");
+    }
+
+    [Test]
     public void ReadUntil_EofWithNothingQueued_ThrowsEofAtCloseTime()
     {
         using var h = WithScript(OnCompleted<byte[]>(140));
@@ -212,6 +246,66 @@ public sealed class TelnetReadTests : ReactiveTest
         }
 
         Assert.That(data.ToArray(), Is.EqualTo(want));
+    }
+
+    [Test]
+    public void ReadEager_StopsAtTheFirstRecvThatYieldsData_ReadVeryEagerDoesNot()
+    {
+        using var h = WithReads(B(new string('x', 60)), B("two"));
+        h.Scheduler.AdvanceTo(FirstChunkAt + ChunkSpacing);
+
+        Assert.That(S(h.Telnet.ReadEager()), Is.EqualTo(new string('x', 50)), "one recv(50), and it cooked data");
+        Assert.That(S(h.Telnet.ReadVeryEager()), Is.EqualTo(new string('x', 10) + "two"), "recvs while anything waits");
+    }
+
+    [Test]
+    public void ReadEager_RecvsAgainWhileNothingIsCooked()
+    {
+        // 50 NULs: telnetlib drops them, so the first recv cooks nothing and read_eager recvs again.
+        using var h = WithReads(new byte[50], B("data"));
+        h.Scheduler.AdvanceTo(FirstChunkAt + ChunkSpacing);
+
+        Assert.That(S(h.Telnet.ReadEager()), Is.EqualTo("data"));
+    }
+
+    [Test]
+    public void ReadEager_WithCookedDataQueued_DoesNotRecv()
+    {
+        using var h = WithReads(B("one\n"), B("two"));
+        h.Scheduler.AdvanceTo(FirstChunkAt);
+        Assert.That(S(h.Telnet.ReadUntil(B("one"))), Is.EqualTo("one"));
+        h.Scheduler.AdvanceTo(FirstChunkAt + ChunkSpacing);
+
+        Assert.That(S(h.Telnet.ReadEager()), Is.EqualTo("\n"), "the cooked queue was not empty: no recv");
+        Assert.That(S(h.Telnet.ReadEager()), Is.EqualTo("two"));
+    }
+
+    [Test]
+    public void ReadSome_WithCookedDataQueued_ReturnsItWithoutWaiting()
+    {
+        using var h = WithScript(OnNext(100, B("ab")), OnNext(200, B("c")));
+        h.Scheduler.AdvanceTo(100);
+        Assert.That(S(h.Telnet.ReadUntil(B("a"))), Is.EqualTo("a"));
+
+        var read = h.Telnet.ReadSomeAsync();
+
+        Assert.That(read.IsCompletedSuccessfully, Is.True);
+        Assert.That(S(read.Result), Is.EqualTo("b"));
+    }
+
+    [Test]
+    public void ReadVeryLazy_AtEofWithRawBytesLeft_ReturnsEmpty_ThenEofOnceProcessed()
+    {
+        // CPython: fill_rawq twice (data, then b''), read_very_lazy is b'' while rawq holds data; EOFError after read_lazy.
+        using var h = WithReads(B("abc"));
+        h.DeliverAll();
+        h.Telnet.FillRawq();
+        h.Telnet.FillRawq();
+        Assert.That(h.Telnet.Eof, Is.True);
+
+        Assert.That(h.Telnet.ReadVeryLazy(), Is.Empty, "telnetlib raises EOFError only once the raw queue is empty too");
+        Assert.That(S(h.Telnet.ReadLazy()), Is.EqualTo("abc"));
+        Assert.Throws<TelnetEofException>(() => h.Telnet.ReadVeryLazy());
     }
 
     [Test]

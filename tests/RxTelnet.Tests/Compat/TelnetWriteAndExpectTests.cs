@@ -69,6 +69,20 @@ public sealed class TelnetWriteAndExpectTests : ReactiveTest
     }
 
     [Test]
+    public void Write_Empty_SendsNothing_ButIsLogged()
+    {
+        // telnetlib's write(b''): audit, msg("send b''"), then sendall(b''), which sends nothing.
+        using var h = WithReads();
+        h.Telnet.SetDebugLevel(1);
+
+        h.Telnet.Write([]);
+        h.Telnet.WriteRaw([]);
+
+        Assert.That(h.Transport.Sent, Is.Empty);
+        Assert.That(h.DebugText.ToString(), Is.EqualTo("Telnet(None,0): send b''\n"));
+    }
+
+    [Test]
     public void WriteRaw_SendsBytesUnchanged()
     {
         using var h = WithReads();
@@ -98,7 +112,9 @@ public sealed class TelnetWriteAndExpectTests : ReactiveTest
     [TestCase(IAC)]
     [TestCase(SB)]
     [TestCase(DO)]
+    [TestCase(DONT)]
     [TestCase(WILL)]
+    [TestCase(WONT)]
     public void SendCommand_MultiByteCommand_Throws(byte command)
     {
         using var h = WithReads();
