@@ -92,6 +92,40 @@ public sealed class TelnetInteractTests
         Assert.That(output.ToString(), Is.EqualTo("world\r\n" + Telnet.ConnectionClosedMessage + Environment.NewLine));
     }
 
+    [Test]
+    public async Task MtInteract_LineAfterClose_EndsTheLoop()
+    {
+        // telnetlib's mt_interact ends with OSError at the first line it cannot send; here the loop ends quietly.
+        var (telnet, server) = CreatePair();
+        using var _ = telnet;
+        await using var __ = server;
+        using var input = new ScriptedInput();
+        var output = new SignallingWriter();
+        var interaction = Task.Run(() => telnet.MtInteract(input, output));
+        input.Send("hello");
+        Assert.That(S(await server.ReadUntilAsync(B("\n")).WaitAsync(Patience)), Is.EqualTo("hello\n"));
+
+        telnet.Close();
+        await output.WaitForAsync(Telnet.ConnectionClosedMessage).WaitAsync(Patience);
+        input.Send("too late");
+
+        await interaction.WaitAsync(Patience);
+        Assert.That(output.ToString(), Is.EqualTo(Telnet.ConnectionClosedMessage + Environment.NewLine));
+    }
+
+    [Test]
+    public void Interact_InvalidArguments_Throw()
+    {
+        var (telnet, server) = CreatePair();
+        using var _ = telnet;
+        using var __ = server;
+
+        Assert.Throws<ArgumentNullException>(() => telnet.Interact(null!, TextWriter.Null));
+        Assert.Throws<ArgumentNullException>(() => telnet.Interact(TextReader.Null, null!));
+        Assert.Throws<ArgumentNullException>(() => telnet.MtInteract(null!, TextWriter.Null));
+        Assert.Throws<ArgumentNullException>(() => telnet.MtInteract(TextReader.Null, null!));
+    }
+
     /// <summary>Console-like input whose lines the test supplies one by one.</summary>
     private sealed class ScriptedInput : TextReader
     {

@@ -61,6 +61,34 @@ public sealed class TelnetLifetimeTests : ReactiveTest
     }
 
     [Test]
+    public void Constructor_OverTransport_ChecksItsArguments()
+    {
+        var scheduler = new TestScheduler();
+
+        Assert.Throws<ArgumentNullException>(() => _ = new Telnet(null!, scheduler));
+        Assert.Throws<ArgumentNullException>(() => _ = new Telnet(new DisposalRecordingTransport(), (RxTelnet.Session.TelnetSessionOptions)null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new Telnet(new DisposalRecordingTransport(), "router", 23, TimeSpan.FromTicks(-1)));
+        using var zero = new Telnet(new DisposalRecordingTransport(), "router", 23, TimeSpan.Zero);
+        Assert.That(zero.Timeout, Is.EqualTo(TimeSpan.Zero), "a zero timeout is telnetlib's non-blocking socket, not an error");
+    }
+
+    [Test]
+    public void Open_AfterThePeersEnd_ReleasesTheOldConnectionBeforeConnecting()
+    {
+        using var h = WithReads(B("bye"));
+        h.DeliverAll();
+        Assert.That(S(h.Telnet.ReadAll()), Is.EqualTo("bye"));
+        Assert.That(h.Telnet.Eof, Is.True);
+
+        // Nothing listens on port 1 of the loopback interface: the connect fails, but only after the old one was let go.
+        Assert.That(() => h.Telnet.Open("127.0.0.1", 1), Throws.InstanceOf<System.Net.Sockets.SocketException>(), "reached the end: reopening is allowed");
+        Assert.That(h.Transport.IsClosed, Is.True);
+        Assert.That(h.Telnet.Host, Is.EqualTo("127.0.0.1"));
+        Assert.That(h.Telnet.Port, Is.EqualTo(1));
+        Assert.That(h.Telnet.Eof, Is.False, "telnetlib's open sets eof = 0 before it connects");
+    }
+
+    [Test]
     public void Close_KeepsReceivedDataReadable_ThenEof()
     {
         using var h = WithReads(B("abc"));

@@ -1,5 +1,6 @@
 namespace RxTelnet.Tests.Compat;
 
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using RxTelnet.Compat;
@@ -173,6 +174,29 @@ public sealed class TelnetLoopbackTests
     }
 
     [Test]
+    public async Task Close_ForgetsASplitCommandAndAnOpenSubnegotiation()
+    {
+        // telnetlib's close sets iacseq = b'' and sb = 0: what the next connection sends is data again.
+        using var telnet = new Telnet();
+        var accept = _listener.AcceptSocketAsync();
+        await telnet.OpenAsync("127.0.0.1", Port).WaitAsync(Patience);
+        using (var first = await accept.WaitAsync(Patience))
+        {
+            await SendAsync(first, Cat(B("x"), [IAC, SB, TTYPE, (byte)'a', IAC]));
+            Assert.That(S(await telnet.ReadUntilAsync(B("x")).WaitAsync(Patience)), Is.EqualTo("x"));
+        }
+
+        telnet.Close();
+        accept = _listener.AcceptSocketAsync();
+        await telnet.OpenAsync("127.0.0.1", Port).WaitAsync(Patience);
+        using var second = await accept.WaitAsync(Patience);
+        await SendAsync(second, B("data"));
+        second.Shutdown(SocketShutdown.Both);
+
+        Assert.That(S(await telnet.ReadAllAsync().WaitAsync(Patience)), Is.EqualTo("data"));
+    }
+
+    [Test]
     public async Task Open_PortZero_MeansTelnetPort()
     {
         using var telnet = new Telnet();
@@ -214,6 +238,63 @@ public sealed class TelnetLoopbackTests
         Assert.That(open.Value, Is.EqualTo(new TelnetOpenAuditEvent(telnet, "127.0.0.1", Port)));
         var activity = activities.Stopped.Single(a => a.OperationName == TelnetAudit.OpenEventName && (int?)a.GetTagItem(TelnetAudit.PortTag) == Port);
         Assert.That(activity.GetTagItem(TelnetAudit.HostTag), Is.EqualTo("127.0.0.1"));
+    }
+
+    [Test]
+    public async Task Close_WhileOpening_ClosesTheNewConnection_ThenOpenWorksAgain()
+    {
+        using var telnet = new Telnet();
+        using (new OpenHook(telnet, telnet.Close))
+        {
+            var accept = _listener.AcceptSocketAsync();
+            var error = Assert.ThrowsAsync<TelnetClosedException>(() => telnet.OpenAsync("127.0.0.1", Port).WaitAsync(Patience));
+            Assert.That(error!.Message, Does.Contain($"127.0.0.1:{Port}"));
+            using var abandoned = await accept.WaitAsync(Patience);
+            Assert.That(await ReceiveAsync(abandoned, 1), Is.Empty, "the connection made after the close was closed");
+            Assert.That(telnet.GetSocket(), Is.Null);
+            Assert.That(telnet.Eof, Is.True);
+        }
+
+        var again = _listener.AcceptSocketAsync();
+        await telnet.OpenAsync("127.0.0.1", Port).WaitAsync(Patience);
+        using var server = await again.WaitAsync(Patience);
+        Assert.That(telnet.GetSocket(), Is.Not.Null, "a close during an earlier open does not close later ones");
+    }
+
+    [Test]
+    public async Task Dispose_WhileOpening_ClosesTheNewConnection_AndOpenThrowsDisposed()
+    {
+        var telnet = new Telnet();
+        using (new OpenHook(telnet, telnet.Dispose))
+        {
+            var accept = _listener.AcceptSocketAsync();
+            Assert.ThrowsAsync<ObjectDisposedException>(() => telnet.OpenAsync("127.0.0.1", Port).WaitAsync(Patience));
+            using var abandoned = await accept.WaitAsync(Patience);
+            Assert.That(await ReceiveAsync(abandoned, 1), Is.Empty);
+        }
+
+        Assert.That(telnet.GetSocket(), Is.Null);
+    }
+
+    [Test]
+    public async Task Open_WhileOpening_Throws_AndTheFirstOpenGoesOn()
+    {
+        using var telnet = new Telnet();
+        Task? second = null;
+        using (new OpenHook(telnet, () => second ??= telnet.OpenAsync("127.0.0.1", Port)))
+        {
+            var accept = _listener.AcceptSocketAsync();
+            await telnet.OpenAsync("127.0.0.1", Port).WaitAsync(Patience);
+            using var server = await accept.WaitAsync(Patience);
+        }
+
+        Assert.That(second!.Exception?.InnerException, Is.TypeOf<InvalidOperationException>().With.Message.Contains("already opening"));
+        Assert.That(telnet.GetSocket(), Is.Not.Null);
+        telnet.Close();
+        var again = _listener.AcceptSocketAsync();
+        await telnet.OpenAsync("127.0.0.1", Port).WaitAsync(Patience);
+        using var next = await again.WaitAsync(Patience);
+        Assert.That(telnet.GetSocket(), Is.Not.Null, "the finished open is no longer in progress");
     }
 
     [Test]
@@ -289,6 +370,52 @@ public sealed class TelnetLoopbackTests
         Assert.That(await telnet.ReadAllAsync().WaitAsync(Patience), Is.Empty);
         Assert.That(telnet.Eof, Is.True);
         Assert.Throws<TelnetEofException>(() => telnet.ReadEager());
+    }
+
+    /// <summary>Runs an action when <paramref name="telnet"/> raises its open audit event: in the middle of its open, before the connect.</summary>
+    private sealed class OpenHook : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly Telnet _telnet;
+        private readonly Action _action;
+        private readonly IDisposable _all;
+        private IDisposable? _one;
+
+        public OpenHook(Telnet telnet, Action action)
+        {
+            _telnet = telnet;
+            _action = action;
+            _all = DiagnosticListener.AllListeners.Subscribe(this);
+        }
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == TelnetAudit.SourceName)
+            {
+                _one = value.Subscribe(this);
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == TelnetAudit.OpenEventName && value.Value is TelnetOpenAuditEvent open && ReferenceEquals(open.Telnet, _telnet))
+            {
+                _action();
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            _one?.Dispose();
+            _all.Dispose();
+        }
     }
 
     private static async Task SendAsync(Socket socket, byte[] data)
