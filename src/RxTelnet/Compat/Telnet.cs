@@ -210,7 +210,7 @@ public sealed partial class Telnet : IDisposable, IAsyncDisposable
         // Socket.Handle keeps answering the number the socket had after it is closed, which may by then be another
         // file's: ask the handle whether it is still open.
         var handle = GetSocket()?.SafeHandle;
-        return handle is null || handle.IsClosed || handle.IsInvalid ? -1 : handle.DangerousGetHandle();
+        return handle is null || handle.IsClosed ? -1 : handle.DangerousGetHandle();
     }
 
     private IScheduler Scheduler => _options.Scheduler;
