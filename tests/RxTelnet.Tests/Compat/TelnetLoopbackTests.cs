@@ -224,6 +224,21 @@ public sealed class TelnetLoopbackTests
     }
 
     [Test]
+    public void Open_Refused_TheActivityEndsInError()
+    {
+        var port = Port;
+        _listener.Stop();
+        using var activities = new TelnetLifetimeTests.ActivityRecorder();
+        using var telnet = new Telnet();
+
+        var error = Assert.CatchAsync<SocketException>(() => telnet.OpenAsync("127.0.0.1", port).WaitAsync(Patience));
+
+        var activity = activities.Stopped.Single(a => a.OperationName == TelnetAudit.OpenEventName && (int?)a.GetTagItem(TelnetAudit.PortTag) == port);
+        Assert.That(activity.Status, Is.EqualTo(ActivityStatusCode.Error));
+        Assert.That(activity.StatusDescription, Is.EqualTo(error!.Message));
+    }
+
+    [Test]
     public async Task Open_RaisesAuditEventAndActivity()
     {
         using var audit = new TelnetLifetimeTests.AuditRecorder();
