@@ -38,6 +38,35 @@ public sealed class TelnetInteractTests
     }
 
     [Test]
+    public async Task Interact_FlushesAfterEveryWrite()
+    {
+        // telnetlib's interact writes with sys.stdout.write and flushes each time: a prompt without a newline shows at once.
+        var (telnet, server) = CreatePair();
+        using var _ = telnet;
+        await using var __ = server;
+        using var input = new ScriptedInput();
+        var output = new FlushRecordingWriter();
+        var interaction = Task.Run(() => telnet.Interact(input, output));
+
+        await server.WriteAsync(B("login: "));
+        server.Close();
+        await interaction.WaitAsync(Patience);
+
+        var events = output.Events;
+        Assert.That(events, Is.Not.Empty);
+        Assert.That(events[^1], Is.EqualTo("flush"), "the last write is flushed");
+        for (var i = 0; i < events.Count - 1; i++)
+        {
+            if (events[i] != "flush")
+            {
+                Assert.That(events[i + 1], Is.EqualTo("flush"), $"'{events[i]}' is flushed before anything else is written");
+            }
+        }
+
+        Assert.That(string.Concat(events.Where(static e => e != "flush")), Is.EqualTo("login: " + Telnet.ConnectionClosedMessage + "\n"));
+    }
+
+    [Test]
     public async Task Interact_EndOfInput_ReturnsAndLeavesConnectionOpen()
     {
         var (telnet, server) = CreatePair();
@@ -138,6 +167,70 @@ public sealed class TelnetInteractTests
         public override string? ReadLine() => ReadLineAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
         public override ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => _lines.Reader.ReadAsync(cancellationToken);
+    }
+
+    /// <summary>A writer that records what is written and each flush, in order.</summary>
+    private sealed class FlushRecordingWriter : TextWriter
+    {
+        private readonly List<string> _events = [];
+
+        public FlushRecordingWriter()
+        {
+            NewLine = "\n";
+        }
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.Latin1;
+
+        public List<string> Events
+        {
+            get
+            {
+                lock (_events)
+                {
+                    return [.. _events];
+                }
+            }
+        }
+
+        public override void Write(char value) => Record(value.ToString());
+
+        public override void Write(string? value) => Record(value ?? string.Empty);
+
+        public override void WriteLine(string? value) => Record((value ?? string.Empty) + NewLine);
+
+        public override Task WriteAsync(string? value)
+        {
+            Write(value);
+            return Task.CompletedTask;
+        }
+
+        public override Task WriteLineAsync(string? value)
+        {
+            WriteLine(value);
+            return Task.CompletedTask;
+        }
+
+        public override void Flush() => Record("flush");
+
+        public override Task FlushAsync()
+        {
+            Flush();
+            return Task.CompletedTask;
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken)
+        {
+            Flush();
+            return Task.CompletedTask;
+        }
+
+        private void Record(string text)
+        {
+            lock (_events)
+            {
+                _events.Add(text);
+            }
+        }
     }
 
     /// <summary>A StringWriter that lets the test await some text.</summary>

@@ -120,6 +120,20 @@ public sealed class TelnetLifetimeTests : ReactiveTest
     }
 
     [Test]
+    public void Close_WhileReadAllWaits_ItReturnsWhatWasReceived()
+    {
+        using var h = WithScript(OnNext(100, B("abc")));
+        var all = h.Telnet.ReadAllAsync();
+        h.Scheduler.AdvanceTo(100);
+        Assert.That(all.IsCompleted, Is.False);
+
+        h.Telnet.Close();
+
+        Assert.That(all.IsCompletedSuccessfully, Is.True, "a read waiting for data ends as at the end of the stream");
+        Assert.That(S(all.Result), Is.EqualTo("abc"));
+    }
+
+    [Test]
     public void Close_IgnoresLaterChunks()
     {
         using var h = WithScript(OnNext(100, B("late")));

@@ -515,6 +515,28 @@ public sealed class TelnetOptionTests : ReactiveTest
     }
 
     [Test]
+    public void DebugOutput_Null_WritesToTheConsoleAsItIsWhenTheMessageIsWritten()
+    {
+        using var h = WithReads();
+        h.Telnet.DebugOutput = null;
+        h.Telnet.SetDebugLevel(1);
+        var console = new StringWriter { NewLine = "\n" };
+        var original = Console.Out;
+        Console.SetOut(console);
+        try
+        {
+            h.Telnet.Msg("to stdout");
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        Assert.That(console.ToString(), Is.EqualTo("Telnet(None,0): to stdout\n"), "telnetlib prints to sys.stdout");
+        Assert.That(h.DebugText.ToString(), Is.Empty);
+    }
+
+    [Test]
     public void Msg_AlsoGoesToLogger()
     {
         using var h = WithReads();

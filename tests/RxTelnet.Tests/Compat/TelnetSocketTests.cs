@@ -332,6 +332,20 @@ public sealed class TelnetSocketTests
     }
 
     [Test]
+    public void Send_InFlightWhenClosed_FailsAsClosedWhateverTheTransportSays()
+    {
+        var transport = new ManualTransport();
+        var gate = transport.HoldSends();
+        using var sock = Create(transport);
+        var send = sock.SendAsync(B("one"), CancellationToken.None);
+
+        sock.Close();
+        Inline(() => gate.SetException(new IOException("Operation canceled")));
+
+        Assert.That(send.Exception?.InnerException, Is.TypeOf<TelnetClosedException>().With.InnerException.TypeOf<IOException>());
+    }
+
+    [Test]
     public async Task WaitForSendRoom_AtOrBelowTheMark_ReturnsAtOnce_AboveWaitsForTheTransport()
     {
         // The mark is half the bound when that is below 64 KiB: 500 here, each send counted with 64 bytes of overhead.
