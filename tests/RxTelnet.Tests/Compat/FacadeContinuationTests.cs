@@ -1,5 +1,6 @@
 namespace RxTelnet.Tests.Compat;
 
+using System.Reactive.Concurrency;
 using System.Reactive.Subjects;
 using RxTelnet.Compat;
 using RxTelnet.Transport;
@@ -34,6 +35,23 @@ public sealed class FacadeContinuationTests
         Assert.That(await read.WaitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo("login ok\r\n$ "u8.ToArray()));
         Assert.That(await resumedOn.WaitAsync(TimeSpan.FromSeconds(20)), Is.Not.EqualTo(deliverer), "the caller resumed on the delivering thread");
         Assert.That(delivered.Wait(TimeSpan.FromSeconds(20)), Is.True);
+    }
+
+    [Test]
+    public void ReadUntilAsync_OnAHistoricalScheduler_CompletesWhereTheClockIsAdvanced()
+    {
+        // Any virtual-time scheduler, not only a TestScheduler: the read returns at the virtual time telnetlib would,
+        // inline, with no hop to the thread pool that would let the clock run on before the caller sees the result.
+        var scheduler = new HistoricalScheduler();
+        var incoming = new Subject<byte[]>();
+        using var telnet = new Telnet(new ObservableTransport(incoming), scheduler);
+        var read = telnet.ReadUntilAsync("$ "u8.ToArray(), TimeSpan.FromSeconds(10));
+
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(3));
+        incoming.OnNext("a$ "u8.ToArray());
+
+        Assert.That(read.IsCompletedSuccessfully, Is.True);
+        Assert.That(read.Result, Is.EqualTo("a$ "u8.ToArray()));
     }
 
     [Test]
