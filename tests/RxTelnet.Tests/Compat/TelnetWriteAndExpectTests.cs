@@ -245,5 +245,16 @@ public sealed class TelnetWriteAndExpectTests : ReactiveTest
         Assert.That(() => h.Telnet.Expect(["("]), Throws.InstanceOf<ArgumentException>(), "not a regular expression");
         Assert.Throws<ArgumentNullException>(() => h.Telnet.Expect((string[])null!));
         Assert.Throws<ArgumentNullException>(() => h.Telnet.ReadUntil(null!));
+        Assert.Throws<ArgumentNullException>(() => h.Telnet.Expect((Regex[])null!));
+        Assert.Throws<ArgumentException>(() => h.Telnet.Expect(Array.Empty<Regex>()));
+    }
+
+    [Test]
+    public void Expect_NullPattern_ThrowsNamingIt()
+    {
+        using var h = WithReads();
+
+        Assert.That(() => h.Telnet.Expect(["a", null!]), Throws.ArgumentNullException.With.Message.Contains("Pattern 1 is null"));
+        Assert.That(() => h.Telnet.Expect([new Regex("a"), null!]), Throws.ArgumentNullException.With.Message.Contains("Pattern 1 is null"));
     }
 }
