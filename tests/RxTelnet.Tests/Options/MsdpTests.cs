@@ -172,6 +172,10 @@ public sealed class MsdpTests
     [TestCase(new byte[] { 1, 65, 2, 66, 4 }, TestName = "stray close after a value")]
     [TestCase(new byte[] { 1, 0xC3, 2, 65 }, TestName = "name not UTF-8")]
     [TestCase(new byte[] { 1, 65, 2, 66, 1, 2, 67 }, TestName = "second name empty")]
+    [TestCase(new byte[] { 1, 1, 65, 2, 66 }, TestName = "empty name before a valid variable")]
+    [TestCase(new byte[] { 1, 0xC3 }, TestName = "name not UTF-8 at the end")]
+    [TestCase(new byte[] { 1, 65, 2, 5, 2, 5 }, TestName = "inner array open at the end")]
+    [TestCase(new byte[] { 1, 65, 2, 3, 1 }, TestName = "table field without a name at the end")]
     public void Parse_MoreMalformed_IsRejectedWithoutThrowing(byte[] payload)
     {
         Assert.That(Msdp.TryParse(payload, out var variables), Is.False);
