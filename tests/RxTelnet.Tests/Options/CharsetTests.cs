@@ -275,6 +275,18 @@ public sealed class CharsetTests
         Assert.That((name, encoding), Is.EqualTo(("x-other", (Encoding?)header)));
     }
 
+    [Test]
+    public void TrySelect_AliasLookup_MatchesTheCodePageItResolvesTo_AndNothingForAnUnknownName()
+    {
+        var zero = new NamedEncoding("x-zero", "x-zero", "x-zero", 0);
+        var one = new NamedEncoding("x-one", "x-one", "x-one", 1);
+
+        Assert.That(Charset.TrySelect(["alias-of-zero"], [one, zero], _ => 0, out var name, out var encoding), Is.True, "code page 0 is a code page like any other");
+        Assert.That((name, encoding), Is.EqualTo(("alias-of-zero", (Encoding?)zero)));
+        Assert.That(Charset.TrySelect(["no-such-charset"], [zero, one], out name, out encoding), Is.False, "an unknown name resolves to no code page at all");
+        Assert.That(encoding, Is.Null);
+    }
+
     /// <summary>An encoding whose web, header and body names differ, as some code pages' do.</summary>
     private sealed class NamedEncoding(string web, string header, string body, int codePage) : Encoding(codePage)
     {
