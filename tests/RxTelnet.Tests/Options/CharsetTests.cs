@@ -285,11 +285,15 @@ public sealed class CharsetTests
         Assert.That((name, encoding), Is.EqualTo(("alias-of-zero", (Encoding?)zero)));
         Assert.That(Charset.TrySelect(["no-such-charset"], [zero, one], out name, out encoding), Is.False, "an unknown name resolves to no code page at all");
         Assert.That(encoding, Is.Null);
+        Assert.That(Charset.TrySelect(["no-such-charset"], [new NamedEncoding("x-odd", "x-odd", "x-odd", -1)], out _, out encoding), Is.False, "not even an encoding that claims code page -1");
+        Assert.That(encoding, Is.Null);
     }
 
     /// <summary>An encoding whose web, header and body names differ, as some code pages' do.</summary>
-    private sealed class NamedEncoding(string web, string header, string body, int codePage) : Encoding(codePage)
+    private sealed class NamedEncoding(string web, string header, string body, int codePage) : Encoding(Math.Max(codePage, 0))
     {
+        public override int CodePage => codePage;
+
         public override string WebName => web;
 
         public override string HeaderName => header;

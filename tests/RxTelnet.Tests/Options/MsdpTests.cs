@@ -220,6 +220,22 @@ public sealed class MsdpTests
     }
 
     [Test]
+    public void Parse_ASecondValuePastTheDepthLimit_IsRejectedWithoutThrowing()
+    {
+        // The deepest table's field has a value, then a table one level too deep: rejected, not a null in an array.
+        byte[] payload =
+        [
+            .. Enumerable.Repeat(new byte[] { V, (byte)'T', L, TO }, Msdp.MaxDepth).SelectMany(static b => b),
+            V, (byte)'X', L, (byte)'a', L, TO, TC,
+            .. Enumerable.Repeat(TC, Msdp.MaxDepth),
+        ];
+
+        var parsed = true;
+        Assert.DoesNotThrow(() => parsed = Msdp.TryParse(payload, out _));
+        Assert.That(parsed, Is.False);
+    }
+
+    [Test]
     public void ToJson_NullArguments_ThrowNamingTheParameter()
     {
         Assert.That(() => Msdp.ToJson(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("variables"));
