@@ -108,6 +108,7 @@ public static class Charset
         }
 
         var list = payload.Slice(1);
+        byte version = 0;
         if (list.StartsWith(TTableMarker))
         {
             // RFC 2066: the version octet follows "[TTABLE]" and is never zero.
@@ -116,7 +117,7 @@ public static class Charset
                 return false;
             }
 
-            translationTableVersion = list[TTableMarker.Length];
+            version = list[TTableMarker.Length];
             list = list.Slice(TTableMarker.Length + 1);
         }
 
@@ -148,11 +149,12 @@ public static class Charset
 
         if (result.Count == 0)
         {
-            translationTableVersion = 0;
             return false;
         }
 
+        // Set only now: a REQUEST rejected after its [TTABLE] offer reports no version either.
         names = result;
+        translationTableVersion = version;
         return true;
     }
 

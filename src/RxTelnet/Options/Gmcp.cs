@@ -34,15 +34,33 @@ public static class Gmcp
             }
         }
 
-        var text = string.IsNullOrEmpty(json) ? package : package + " " + json;
+        // Each string is encoded on its own, so that the exception names the one at fault.
+        byte[] name;
         try
         {
-            return StrictUtf8.GetBytes(text);
+            name = StrictUtf8.GetBytes(package);
         }
         catch (EncoderFallbackException ex)
         {
-            throw new ArgumentException("A GMCP message is valid UTF-16 (no lone surrogates).", string.IsNullOrEmpty(json) ? nameof(package) : nameof(json), ex);
+            throw new ArgumentException($"A GMCP package name is valid UTF-16 (no lone surrogates): \"{package}\".", nameof(package), ex);
         }
+
+        if (string.IsNullOrEmpty(json))
+        {
+            return name;
+        }
+
+        byte[] data;
+        try
+        {
+            data = StrictUtf8.GetBytes(json);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new ArgumentException($"The JSON of GMCP message {package} is valid UTF-16 (no lone surrogates).", nameof(json), ex);
+        }
+
+        return [.. name, (byte)' ', .. data];
     }
 
     /// <summary>Splits a received GMCP payload into the package name and the JSON text.</summary>

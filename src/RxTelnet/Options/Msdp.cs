@@ -49,7 +49,7 @@ public static class Msdp
         var buffer = new ArrayBufferWriter<byte>();
         foreach (var variable in variables)
         {
-            WriteVariable(buffer, variable ?? throw new ArgumentNullException(nameof(variables), "An MSDP variable is null."), nameof(variables));
+            WriteVariable(buffer, variable ?? throw new ArgumentNullException(nameof(variables), "An MSDP variable is null."), nameof(variables), nameof(variables));
         }
 
         return buffer.WrittenSpan.ToArray();
@@ -59,11 +59,15 @@ public static class Msdp
     /// <param name="name">The name.</param>
     /// <param name="value">The value.</param>
     /// <returns>The payload.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="value"/> is null, or a value inside a table is.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, or a name or string holds NUL or a byte 1 to 6, or is not valid UTF-16 (named after the argument that holds it).</exception>
     public static byte[] Encode(string name, MsdpValue value)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
-        return Encode([new MsdpVariable(name, value)]);
+        var buffer = new ArrayBufferWriter<byte>();
+        WriteVariable(buffer, new MsdpVariable(name, value), nameof(name), nameof(value));
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>
@@ -220,17 +224,18 @@ public static class Msdp
         }
     }
 
-    private static void WriteVariable(ArrayBufferWriter<byte> buffer, MsdpVariable variable, string parameter)
+    /// <summary>Writes <c>VAR name VAL value</c>; a bad name is reported as <paramref name="nameParameter"/>'s, anything in the value as <paramref name="valueParameter"/>'s.</summary>
+    private static void WriteVariable(ArrayBufferWriter<byte> buffer, MsdpVariable variable, string nameParameter, string valueParameter)
     {
         if (string.IsNullOrEmpty(variable.Name))
         {
-            throw new ArgumentException("An MSDP variable name is not empty.", parameter);
+            throw new ArgumentException("An MSDP variable name is not empty.", nameParameter);
         }
 
         buffer.Write([Var]);
-        WriteString(buffer, variable.Name, parameter);
+        WriteString(buffer, variable.Name, nameParameter);
         buffer.Write([Val]);
-        WriteValue(buffer, variable.Value ?? throw new ArgumentNullException(parameter, $"The value of MSDP variable \"{variable.Name}\" is null."), parameter);
+        WriteValue(buffer, variable.Value ?? throw new ArgumentNullException(valueParameter, $"The value of MSDP variable \"{variable.Name}\" is null."), valueParameter);
     }
 
     private static void WriteValue(ArrayBufferWriter<byte> buffer, MsdpValue value, string parameter)
@@ -254,7 +259,7 @@ public static class Msdp
                 buffer.Write([TableOpen]);
                 foreach (var field in value.Fields)
                 {
-                    WriteVariable(buffer, field, parameter);
+                    WriteVariable(buffer, field, parameter, parameter);
                 }
 
                 buffer.Write([TableClose]);

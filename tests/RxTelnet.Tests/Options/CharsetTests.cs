@@ -176,4 +176,140 @@ public sealed class CharsetTests
         Assert.That(() => Charset.TrySelect(null!, [], out _, out _), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("requested"));
         Assert.That(() => Charset.TrySelect([], null!, out _, out _), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("supported"));
     }
+
+    [Test]
+    public void EncodeRequest_PrintableAsciiBounds_SpaceAndTildeAreAllowed()
+    {
+        Assert.That(Charset.EncodeRequest(["A B", "~"], '}'), Is.EqualTo(Wire.Bytes(1, "}A B}~")));
+        Assert.That(Charset.EncodeRequest(["x"], '~'), Is.EqualTo(Wire.Bytes(1, "~x")));
+        Assert.That(() => Charset.EncodeRequest(["x"], '\u007F'), Throws.ArgumentException.With.Property("ParamName").EqualTo("separator"));
+        Assert.That(() => Charset.EncodeRequest(["x"], '\u001F'), Throws.ArgumentException.With.Property("ParamName").EqualTo("separator"));
+        Assert.That(() => Charset.EncodeRequest(["A\u007F"]), Throws.ArgumentException.With.Property("ParamName").EqualTo("names"));
+        Assert.That(() => Charset.EncodeRequest(["A\u001F"]), Throws.ArgumentException.With.Property("ParamName").EqualTo("names"));
+        Assert.That(Charset.EncodeAccepted("~ "), Is.EqualTo(Wire.Bytes(2, "~ ")));
+    }
+
+    [Test]
+    public void EncodeRequest_Refusals_MessagesNameTheProblem()
+    {
+        Assert.That(() => Charset.EncodeRequest(["UTF-8", "A;B"]), Throws.ArgumentException.With.Message.Contains("\"A;B\"").And.Message.Contains("';'"));
+        Assert.That(() => Charset.EncodeRequest([]), Throws.ArgumentException.With.Message.Contains("at least one"));
+        Assert.That(() => Charset.EncodeRequest(["\u00E9t\u00E9"]), Throws.ArgumentException.With.Message.Contains("\"\u00E9t\u00E9\""));
+        Assert.That(() => Charset.EncodeRequest([string.Empty]), Throws.ArgumentException.With.Message.Contains("not empty"));
+        Assert.That(() => Charset.EncodeRequest(["x"], '\n'), Throws.ArgumentException.With.Message.Contains("printable ASCII"));
+        Assert.That(() => Charset.EncodeCommand(CharsetCommand.Accepted), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ActualValue").EqualTo(CharsetCommand.Accepted));
+        Assert.That(() => Charset.EncodeCommand((CharsetCommand)9), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("carry no data"));
+        Assert.That(Charset.EncodeCommand(CharsetCommand.Rejected), Is.EqualTo(new byte[] { 3 }));
+    }
+
+    [TestCase(new byte[] { 1, 59, 65, 0x7E, 59, 66, 32, 67 }, "A~|B C", TestName = "TryParseRequest_TildeAndSpace_AreName")]
+    [TestCase(new byte[] { 1, 59, 65 }, "A", TestName = "TryParseRequest_OneLetterName_IsRead")]
+    public void TryParseRequest_PrintableBounds(byte[] payload, string expected)
+    {
+        Assert.That(Charset.TryParseRequest(payload, out var names), Is.True);
+        Assert.That(string.Join("|", names), Is.EqualTo(expected));
+    }
+
+    [TestCase(new byte[] { 1, 59, 65, 0x7F }, TestName = "TryParseRequest_Del_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 59, 65, 0x1F }, TestName = "TryParseRequest_UnitSeparator_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 91, 84, 84, 65, 66, 76, 69, 93, 3, 59, 59 }, TestName = "TryParseRequest_TTableWithNoNames_ReturnsFalseAndNoVersion")]
+    [TestCase(new byte[] { 1, 91, 84, 84, 65, 66, 76, 69, 93, 3, 59 }, TestName = "TryParseRequest_TTableWithSeparatorOnly_ReturnsFalseAndNoVersion")]
+    [TestCase(new byte[] { 1, 91, 84, 84, 65, 66, 76, 69, 93, 3, 255, 65 }, TestName = "TryParseRequest_TTableWithIacSeparator_ReturnsFalseAndNoVersion")]
+    [TestCase(new byte[] { 1, 91, 84, 84, 65, 66, 76, 69, 93, 3, 59, 65, 0xC3 }, TestName = "TryParseRequest_TTableWithNonAsciiName_ReturnsFalseAndNoVersion")]
+    public void TryParseRequest_MoreMalformed(byte[] payload)
+    {
+        Assert.That(Charset.TryParseRequest(payload, out var names, out var version), Is.False);
+        Assert.That(names, Is.Empty);
+        Assert.That(version, Is.Zero);
+    }
+
+    [Test]
+    public void TryParseRequest_TTableVersionAndOneName_IsRead()
+    {
+        Assert.That(Charset.TryParseRequest(Wire.Bytes(1, "[TTABLE]", 255, ";A"), out var names, out var version), Is.True);
+        Assert.That(names, Is.EqualTo(new[] { "A" }));
+        Assert.That(version, Is.EqualTo(255));
+    }
+
+    [TestCase(new byte[] { 2, 65 }, "A")]
+    [TestCase(new byte[] { 2, 32, 0x7E }, " ~")]
+    public void TryParseAccepted_PrintableBounds_AreAccepted(byte[] payload, string expected)
+    {
+        Assert.That(Charset.TryParseAccepted(payload, out var name), Is.True);
+        Assert.That(name, Is.EqualTo(expected));
+    }
+
+    [TestCase(new byte[] { 2, 65, 0x7F })]
+    [TestCase(new byte[] { 2, 0x1F, 65 })]
+    public void TryParseAccepted_NonPrintable_ReturnsFalse(byte[] payload)
+    {
+        Assert.That(Charset.TryParseAccepted(payload, out var name), Is.False);
+        Assert.That(name, Is.Empty);
+    }
+
+    [Test]
+    public void TrySelect_NullAndEmptyNames_AreSkippedWithoutALookup()
+    {
+        var lookups = new List<string>();
+        var ok = Charset.TrySelect([null!, string.Empty, "utf-8"], [null!, Encoding.UTF8], name => { lookups.Add(name); return -1; }, out var selected, out var encoding);
+
+        Assert.That(ok, Is.True);
+        Assert.That(selected, Is.EqualTo("utf-8"));
+        Assert.That(encoding, Is.SameAs(Encoding.UTF8));
+        Assert.That(lookups, Is.Empty, "a null or empty name is not an alias to look up");
+    }
+
+    [Test]
+    public void TrySelect_HeaderOrBodyNameAlone_Matches()
+    {
+        var header = new NamedEncoding("x-web", "x-header", "x-body", 60001);
+
+        Assert.That(Charset.TrySelect(["X-HEADER"], [header], _ => -1, out var name, out var encoding), Is.True);
+        Assert.That((name, encoding), Is.EqualTo(("X-HEADER", (Encoding?)header)));
+        Assert.That(Charset.TrySelect(["x-body"], [header], _ => -1, out name, out encoding), Is.True);
+        Assert.That(encoding, Is.SameAs(header));
+        Assert.That(Charset.TrySelect(["x-web"], [header], _ => -1, out name, out encoding), Is.True);
+        Assert.That(encoding, Is.SameAs(header));
+        Assert.That(Charset.TrySelect(["x-other"], [header], _ => -1, out name, out encoding), Is.False);
+        Assert.That(Charset.TrySelect(["x-other"], [header], _ => 60001, out name, out encoding), Is.True, "an alias of its code page");
+        Assert.That((name, encoding), Is.EqualTo(("x-other", (Encoding?)header)));
+    }
+
+    [Test]
+    public void TrySelect_AliasLookup_MatchesTheCodePageItResolvesTo_AndNothingForAnUnknownName()
+    {
+        var zero = new NamedEncoding("x-zero", "x-zero", "x-zero", 0);
+        var one = new NamedEncoding("x-one", "x-one", "x-one", 1);
+
+        Assert.That(Charset.TrySelect(["alias-of-zero"], [one, zero], _ => 0, out var name, out var encoding), Is.True, "code page 0 is a code page like any other");
+        Assert.That((name, encoding), Is.EqualTo(("alias-of-zero", (Encoding?)zero)));
+        Assert.That(Charset.TrySelect(["no-such-charset"], [zero, one], out name, out encoding), Is.False, "an unknown name resolves to no code page at all");
+        Assert.That(encoding, Is.Null);
+        Assert.That(Charset.TrySelect(["no-such-charset"], [new NamedEncoding("x-odd", "x-odd", "x-odd", -1)], out _, out encoding), Is.False, "not even an encoding that claims code page -1");
+        Assert.That(encoding, Is.Null);
+    }
+
+    /// <summary>An encoding whose web, header and body names differ, as some code pages' do.</summary>
+    private sealed class NamedEncoding(string web, string header, string body, int codePage) : Encoding(Math.Max(codePage, 0))
+    {
+        public override int CodePage => codePage;
+
+        public override string WebName => web;
+
+        public override string HeaderName => header;
+
+        public override string BodyName => body;
+
+        public override int GetByteCount(char[] chars, int index, int count) => count;
+
+        public override int GetBytes(char[] chars, int charIndex, int charCount, byte[] bytes, int byteIndex) => charCount;
+
+        public override int GetCharCount(byte[] bytes, int index, int count) => count;
+
+        public override int GetChars(byte[] bytes, int byteIndex, int byteCount, char[] chars, int charIndex) => byteCount;
+
+        public override int GetMaxByteCount(int charCount) => charCount;
+
+        public override int GetMaxCharCount(int byteCount) => byteCount;
+    }
 }

@@ -101,4 +101,92 @@ public sealed class ComPortTests
         Assert.That(() => ComPort.Encode(new ComPortMessage(ComPortCommand.SetControl, false, 300)), Throws.ArgumentException.With.Property("ParamName").EqualTo("message"));
         Assert.That(() => ComPort.Encode(new ComPortMessage((ComPortCommand)13, false, 0)), Throws.ArgumentException.With.Property("ParamName").EqualTo("message"));
     }
+
+    [TestCase((byte)5)]
+    [TestCase((byte)6)]
+    [TestCase((byte)8)]
+    public void DataSize_FiveToEight_EncodeAndParse(byte size)
+    {
+        Assert.That(ComPort.EncodeSetDataSize(size), Is.EqualTo(new byte[] { 2, size }));
+        Assert.That(ComPort.TryParse(new byte[] { 102, size }, out var message), Is.True);
+        Assert.That((message.Command, message.FromServer, message.DataSize), Is.EqualTo((ComPortCommand.SetDataSize, true, size)));
+    }
+
+    [TestCase((byte)1)]
+    [TestCase((byte)9)]
+    [TestCase((byte)255)]
+    public void DataSize_OutsideFiveToEight_IsRefused(byte size)
+    {
+        Assert.That(() => ComPort.EncodeSetDataSize(size), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ActualValue").EqualTo(size));
+        Assert.That(ComPort.TryParse(new byte[] { 2, size }, out _), Is.False);
+        Assert.That(() => ComPort.Encode(new ComPortMessage(ComPortCommand.SetDataSize, false, size)), Throws.ArgumentException.With.Property("ParamName").EqualTo("message"));
+    }
+
+    [Test]
+    public void Encode_Message_EachKindGoesToItsEncoder()
+    {
+        Assert.That(ComPort.Encode(new ComPortMessage(ComPortCommand.Signature, false, 0)), Is.EqualTo(new byte[] { 0 }), "a signature without text asks for the peer's");
+        Assert.That(ComPort.Encode(new ComPortMessage(ComPortCommand.Signature, true, 0, "S")), Is.EqualTo(Wire.Bytes(100, "S")));
+        Assert.That(ComPort.Encode(new ComPortMessage(ComPortCommand.SetBaudRate, false, 0x01020304)), Is.EqualTo(new byte[] { 1, 1, 2, 3, 4 }));
+        Assert.That(ComPort.Encode(new ComPortMessage(ComPortCommand.FlowControlSuspend, true, 0)), Is.EqualTo(new byte[] { 108 }));
+        Assert.That(ComPort.Encode(new ComPortMessage(ComPortCommand.FlowControlResume, false, 0)), Is.EqualTo(new byte[] { 9 }));
+        Assert.That(ComPort.Encode(new ComPortMessage(ComPortCommand.NotifyLineState, true, 255)), Is.EqualTo(new byte[] { 106, 255 }), "255 is the largest one-byte value");
+        Assert.That(ComPort.Encode(new ComPortMessage(ComPortCommand.SetModemStateMask, false, 0)), Is.EqualTo(new byte[] { 11, 0 }));
+        Assert.That(() => ComPort.Encode(new ComPortMessage(ComPortCommand.NotifyModemState, true, 256)), Throws.ArgumentException.With.Message.Contains("NotifyModemState with value 256"));
+    }
+
+    [Test]
+    public void Encoders_FromServer_AddTheOffset_AndClientsDoNot()
+    {
+        Assert.That(ComPort.EncodeSignature("x", fromServer: true)[0], Is.EqualTo(100));
+        Assert.That(ComPort.EncodeSetDataSize(7, fromServer: true), Is.EqualTo(new byte[] { 102, 7 }));
+        Assert.That(ComPort.EncodeSetStopSize(ComPortStopSize.One, fromServer: true), Is.EqualTo(new byte[] { 104, 1 }));
+        Assert.That(ComPort.EncodeSetControl(ComPortControl.RequestFlowControl, fromServer: true), Is.EqualTo(new byte[] { 105, 0 }));
+        Assert.That(ComPort.EncodeFlowControlSuspend(fromServer: true), Is.EqualTo(new byte[] { 108 }));
+        Assert.That(ComPort.EncodeFlowControlResume(), Is.EqualTo(new byte[] { 9 }));
+        Assert.That(ComPort.EncodeSetLineStateMask(ComPortLineState.DataReady, fromServer: true), Is.EqualTo(new byte[] { 110, 1 }));
+        Assert.That(ComPort.EncodeSetModemStateMask(ComPortModemState.None, fromServer: true), Is.EqualTo(new byte[] { 111, 0 }));
+        Assert.That(ComPort.EncodePurgeData(ComPortPurge.ReceiveBuffer, fromServer: true), Is.EqualTo(new byte[] { 112, 1 }));
+        Assert.That(ComPort.EncodeSetParity(ComPortParity.Request), Is.EqualTo(new byte[] { 3, 0 }));
+    }
+
+    [Test]
+    public void TryParse_EdgeCodes_ClientAndServer()
+    {
+        Assert.That(ComPort.TryParse(new byte[] { 0 }, out var signature) && signature == new ComPortMessage(ComPortCommand.Signature, false, 0, string.Empty), Is.True);
+        Assert.That(ComPort.TryParse(new byte[] { 12, 3 }, out var purge) && purge == new ComPortMessage(ComPortCommand.PurgeData, false, 3), Is.True);
+        Assert.That(ComPort.TryParse(new byte[] { 112, 2 }, out var server) && server.FromServer && server.Purge == ComPortPurge.TransmitBuffer, Is.True);
+        Assert.That(ComPort.TryParse(new byte[] { 109 }, out var resume) && resume == new ComPortMessage(ComPortCommand.FlowControlResume, true, 0), Is.True);
+        Assert.That(ComPort.TryParse(new byte[] { 9, 0 }, out _), Is.False, "RESUME carries no value");
+        Assert.That(ComPort.TryParse(new byte[] { 5, 19 }, out var dsr) && dsr.Control == ComPortControl.DsrFlowControl, Is.True);
+        Assert.That(ComPort.TryParse(new byte[] { 4, 0 }, out var stop) && stop.StopSize == ComPortStopSize.Request, Is.True);
+        Assert.That(ComPort.TryParse(new byte[] { 3, 5 }, out var parity) && parity.Parity == ComPortParity.Space, Is.True);
+        Assert.That(ComPort.TryParse(new byte[] { 10 }, out _), Is.False, "a mask needs its byte");
+        Assert.That(ComPort.TryParse(new byte[] { 255, 0 }, out _), Is.False);
+    }
+
+    [Test]
+    public void Encoders_UndefinedEnumValues_MessageNamesTheValueAndType()
+    {
+        Assert.That(() => ComPort.EncodeSetParity((ComPortParity)9), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("9 is not an RFC 2217 ComPortParity value"));
+        Assert.That(() => ComPort.EncodeSetDataSize(4), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("5 to 8"));
+    }
+
+    [Test]
+    public void TimeoutException_Constructors_KeepWhatTheyAreGiven()
+    {
+        var plain = new ComPortTimeoutException();
+        Assert.That(plain.Message, Does.Contain("did not answer the COM-PORT-OPTION command in time"));
+        Assert.That((plain.Command, plain.Request, plain.ReplyTimeout), Is.EqualTo(((ComPortCommand?)null, (string?)null, TimeSpan.Zero)));
+        Assert.That(plain, Is.InstanceOf<TelnetTimeoutException>());
+
+        Assert.That(new ComPortTimeoutException("m").Message, Is.EqualTo("m"));
+        var inner = new InvalidOperationException("inner");
+        var wrapped = new ComPortTimeoutException("w", inner);
+        Assert.That((wrapped.Message, wrapped.InnerException), Is.EqualTo(("w", (Exception)inner)));
+
+        var specific = new ComPortTimeoutException(ComPortCommand.SetBaudRate, "SET-BAUDRATE 9600", TimeSpan.FromMilliseconds(1500));
+        Assert.That(specific.Message, Is.EqualTo("The access server did not answer SET-BAUDRATE 9600 within 1.5 s."));
+        Assert.That((specific.Command, specific.Request, specific.ReplyTimeout), Is.EqualTo(((ComPortCommand?)ComPortCommand.SetBaudRate, "SET-BAUDRATE 9600", TimeSpan.FromSeconds(1.5))));
+    }
 }

@@ -58,4 +58,41 @@ public sealed class GmcpTests
         Assert.That(() => Gmcp.Encode("Core.\nHello"), Throws.ArgumentException.With.Property("ParamName").EqualTo("package"));
         Assert.That(() => Gmcp.Encode("Core.Hello", "{\"x\":\"\uD800\"}"), Throws.ArgumentException.With.Property("ParamName").EqualTo("json"));
     }
+
+    [TestCase(null)]
+    [TestCase("{}")]
+    public void Encode_LoneSurrogateInThePackage_ThrowsNamingThePackageWhateverTheJson(string? json)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Gmcp.Encode("Core.\uD800", json));
+
+        Assert.That(error!.ParamName, Is.EqualTo("package"), "the package is at fault, not the JSON");
+        Assert.That(error.Message, Does.Contain("Core.\uD800"), "the message names the package");
+    }
+
+    [Test]
+    public void Encode_LoneSurrogateInTheJson_ThrowsNamingTheJsonAndItsPackage()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Gmcp.Encode("Char.Vitals", "{\"x\":\"\uDC00\"}"));
+
+        Assert.That(error!.ParamName, Is.EqualTo("json"));
+        Assert.That(error.Message, Does.Contain("Char.Vitals"), "the message says which message's JSON");
+        Assert.That(error.InnerException, Is.InstanceOf<System.Text.EncoderFallbackException>());
+    }
+
+    [Test]
+    public void Encode_BadPackage_MessageSaysWhyAndQuotesIt()
+    {
+        Assert.That(() => Gmcp.Encode(string.Empty), Throws.ArgumentException.With.Message.Contains("not empty"));
+        Assert.That(() => Gmcp.Encode("Core\tHello", "{}"), Throws.ArgumentException.With.Message.Contains("\"Core\tHello\""));
+        Assert.That(() => Gmcp.Encode("Core.\u0085", "{}"), Throws.ArgumentException.With.Property("ParamName").EqualTo("package"), "NEL is whitespace and a control character");
+        Assert.That(() => Gmcp.Encode("Core.\u007F"), Throws.ArgumentException.With.Property("ParamName").EqualTo("package"), "DEL is a control character only");
+        Assert.That(() => Gmcp.Encode("Core.\u00A0"), Throws.ArgumentException.With.Property("ParamName").EqualTo("package"), "NBSP is whitespace only");
+    }
+
+    [Test]
+    public void Encode_NonAsciiPackageAndSurrogatePairs_AreUtf8()
+    {
+        Assert.That(Gmcp.Encode("Caf\u00E9.\uD83D\uDE00"), Is.EqualTo(Wire.Bytes(0x43, 0x61, 0x66, 0xC3, 0xA9, 0x2E, 0xF0, 0x9F, 0x98, 0x80)));
+        Assert.That(Gmcp.Encode("A", "\"\u00E9\""), Is.EqualTo(Wire.Bytes(0x41, 0x20, 0x22, 0xC3, 0xA9, 0x22)));
+    }
 }

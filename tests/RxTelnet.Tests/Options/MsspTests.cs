@@ -74,4 +74,42 @@ public sealed class MsspTests
         Assert.That(() => Mssp.Encode([new KeyValuePair<string, string>("A", null!)]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("variables"));
         Assert.That(() => Mssp.Encode([new KeyValuePair<string, IReadOnlyList<string>>("A", null!)]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("variables"));
     }
+
+    [Test]
+    public void Encode_MarkerAtTheStart_IsRefusedAndQuoted()
+    {
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, string>("\u0001A", "x")]), Throws.ArgumentException.With.Message.Contains("\"\u0001A\""));
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, string>("A", "\u0002x")]), Throws.ArgumentException.With.Property("ParamName").EqualTo("variables"));
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, string>("A", "\0")]), Throws.ArgumentException.With.Property("ParamName").EqualTo("variables"));
+        Assert.That(Mssp.Encode([new KeyValuePair<string, string>("A", "\u0003\u00FF")]), Is.EqualTo(Wire.Bytes(Var, "A", Val, 3, 0xC3, 0xBF)), "3 and up are plain text");
+    }
+
+    [Test]
+    public void Encode_NullsAndEmptyName_MessagesSayWhat()
+    {
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, string>(null!, "x")]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("variables").And.Message.Contains("name or value is null"));
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, string>(string.Empty, "x")]), Throws.ArgumentException.With.Message.Contains("not empty"));
+        Assert.That(() => Mssp.Encode([new KeyValuePair<string, IReadOnlyList<string>>("PORT", null!)]), Throws.ArgumentNullException.With.Message.Contains("\"PORT\""));
+    }
+
+    [Test]
+    public void Encode_NameWithNoValues_IsTheNameAlone_AndEmptyValuesAreSent()
+    {
+        var payload = Mssp.Encode(new Dictionary<string, IReadOnlyList<string>> { ["A"] = [], ["B"] = [string.Empty, string.Empty] });
+
+        Assert.That(payload, Is.EqualTo(Wire.Bytes(Var, "A", Var, "B", Val, Val)));
+        Assert.That(Mssp.TryParse(payload, out var parsed), Is.True);
+        Assert.That(parsed["A"], Is.Empty);
+        Assert.That(parsed["B"], Is.EqualTo(new[] { string.Empty, string.Empty }));
+    }
+
+    [Test]
+    public void TryParse_NamesAreCaseSensitive_AndTheTableIsReadOnly()
+    {
+        Assert.That(Mssp.TryParse(Wire.Bytes(Var, "name", Val, "a", Var, "NAME", Val, "b"), out var parsed), Is.True);
+        Assert.That(parsed.Keys, Is.EquivalentTo(new[] { "name", "NAME" }));
+        Assert.That(parsed["name"], Is.EqualTo(new[] { "a" }));
+        Assert.That(parsed.ContainsKey("Name"), Is.False);
+        Assert.That(parsed["NAME"], Is.Not.InstanceOf<List<string>>(), "the caller cannot add to a parsed list");
+    }
 }

@@ -129,4 +129,44 @@ public sealed class NewEnvironTests
         Assert.That(() => NewEnviron.EncodeSend([new(NewEnvironVariableType.Var, string.Empty)]), Throws.ArgumentException.With.Property("ParamName").EqualTo("requests"));
         Assert.That(() => NewEnviron.EncodeSend([new((NewEnvironVariableType)2, "A")]), Throws.ArgumentException.With.Property("ParamName").EqualTo("requests"));
     }
+
+    [Test]
+    public void Encode_Refusals_MessagesSayWhat()
+    {
+        Assert.That(() => NewEnviron.Encode(NewEnvironCommand.Is, [new((NewEnvironVariableType)1, "A", "x")]), Throws.ArgumentException.With.Message.Contains("1 is not VAR or USERVAR"));
+        Assert.That(() => NewEnviron.Encode(NewEnvironCommand.Info, [new(NewEnvironVariableType.Var, string.Empty, "x")]), Throws.ArgumentException.With.Message.Contains("has a name"));
+        Assert.That(() => NewEnviron.EncodeSend([new(NewEnvironVariableType.UserVar, string.Empty)]), Throws.ArgumentException.With.Message.Contains("null name"));
+        Assert.That(() => NewEnviron.Encode((NewEnvironCommand)7, []), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ActualValue").EqualTo((NewEnvironCommand)7).And.Message.Contains("IS or INFO"));
+        Assert.That(NewEnviron.Encode(NewEnvironCommand.Info, []), Is.EqualTo(new byte[] { 2 }));
+    }
+
+    [Test]
+    public void TryParse_EscapedMarkersAndValueAtTheEnd_AreRead()
+    {
+        Assert.That(NewEnviron.TryParse(Wire.Bytes(0, UserVar, Esc, Var, "N", Esc, UserVar, Value, Esc, Esc, Esc, Value), out var command, out var parsed), Is.True);
+        Assert.That(command, Is.EqualTo(NewEnvironCommand.Is));
+        Assert.That(parsed, Is.EqualTo(new[] { new NewEnvironVariable(NewEnvironVariableType.UserVar, "\0N\u0003", "\u0002\u0001") }));
+
+        Assert.That(NewEnviron.TryParse(Wire.Bytes(2, Var, "A", Value), out command, out parsed), Is.True);
+        Assert.That(parsed, Is.EqualTo(new[] { new NewEnvironVariable(NewEnvironVariableType.Var, "A", string.Empty) }), "VALUE with nothing after it is an empty value");
+        Assert.That(command, Is.EqualTo(NewEnvironCommand.Info));
+    }
+
+    [Test]
+    public void TryParse_Malformed_LeavesTheCommandAtItsDefault()
+    {
+        Assert.That(NewEnviron.TryParse(Wire.Bytes(2, Var, "A", Value, "1", Value), out var command, out _), Is.False);
+        Assert.That(command, Is.EqualTo(default(NewEnvironCommand)));
+        Assert.That(NewEnviron.TryParse(Wire.Bytes(2, 65), out command, out _), Is.False);
+        Assert.That(command, Is.EqualTo(default(NewEnvironCommand)));
+    }
+
+    [TestCase(new byte[] { 1, 3, 2 }, TestName = "TryParseSend_DanglingEscAfterType_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 3, 1 }, TestName = "TryParseSend_ValueAfterType_ReturnsFalse")]
+    [TestCase(new byte[] { 1, 0, 65, 66, 1 }, TestName = "TryParseSend_ValueAtTheEnd_ReturnsFalse")]
+    public void TryParseSend_MoreMalformed(byte[] payload)
+    {
+        Assert.That(NewEnviron.TryParseSend(payload, out var requests), Is.False);
+        Assert.That(requests, Is.Empty);
+    }
 }

@@ -108,6 +108,48 @@ public sealed class StatusTests
     public void EncodeIs_NullNegotiator_ThrowsNamingTheParameter() =>
         Assert.That(() => Status.EncodeIs(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("negotiator"));
 
+    [Test]
+    public void EncodeIs_FirstAndLastOptions_AreListedOnce()
+    {
+        var negotiator = Enabled((TelnetVerb.Do, TelnetOption.Binary), (TelnetVerb.Will, TelnetOption.Binary), (TelnetVerb.Do, TelnetOption.ExtendedOptionsList));
+
+        Assert.That(Status.EncodeIs(negotiator), Is.EqualTo(Wire.Bytes(0, Will, 0, Do, 0, Will, 255)));
+    }
+
+    [Test]
+    public void TryParseIs_Option240AtTheEnd_IsRead()
+    {
+        Assert.That(Status.TryParseIs(Wire.Bytes(0, Do, 1, Will, Se), out var commands), Is.True);
+        Assert.That(commands, Is.EqualTo(new[]
+        {
+            TelnetCommand.Negotiation(TelnetVerb.Do, TelnetOption.Echo),
+            TelnetCommand.Negotiation(TelnetVerb.Will, (TelnetOption)240),
+        }));
+    }
+
+    [Test]
+    public void TryParseIs_WontDontAndSubnegotiationAtTheEnd_AreRead()
+    {
+        Assert.That(Status.TryParseIs(Wire.Bytes(0, 252, 1, 254, 3, Sb, 31, 0, 80, Se), out var commands), Is.True);
+        Assert.That(commands, Is.EqualTo(new[]
+        {
+            TelnetCommand.Negotiation(TelnetVerb.Wont, TelnetOption.Echo),
+            TelnetCommand.Negotiation(TelnetVerb.Dont, TelnetOption.SuppressGoAhead),
+            TelnetCommand.Subnegotiation(TelnetOption.Naws, Wire.Bytes(0, 80)),
+        }));
+        Assert.That(Status.TryParseIs(Wire.Bytes(0, Sb, 31, 0, 80, Se, Se), out commands), Is.False, "SE SE at the end is a data SE: the SB is not closed");
+        Assert.That(commands, Is.Empty);
+    }
+
+    [Test]
+    public void TryParseIs_EmptySubnegotiationAndSbOption240_AreRead()
+    {
+        Assert.That(Status.TryParseIs(Wire.Bytes(0, Sb, 24, Se), out var empty), Is.True);
+        Assert.That(empty, Is.EqualTo(new[] { TelnetCommand.Subnegotiation(TelnetOption.TerminalType, Array.Empty<byte>()) }));
+        Assert.That(Status.TryParseIs(Wire.Bytes(0, Sb, Se, Se, 7, Se), out var high), Is.True);
+        Assert.That(high, Is.EqualTo(new[] { TelnetCommand.Subnegotiation((TelnetOption)240, Wire.Bytes(7)) }));
+    }
+
     /// <summary>A negotiator where the peer enabled each (DO = our side, WILL = its side) and we agreed.</summary>
     private static Negotiator Enabled(params (TelnetVerb Verb, TelnetOption Option)[] requests)
     {

@@ -105,4 +105,52 @@ public sealed class TerminalTypeTests
         Assert.That(() => new TerminalTypeCycler(["ANSI", null!]), Throws.InstanceOf<ArgumentException>().With.Property("ParamName").EqualTo("names"));
         Assert.That(() => new TerminalTypeCycler(["ANSI", "V\u00E9"]), Throws.ArgumentException.With.Property("ParamName").EqualTo("names"));
     }
+
+    [Test]
+    public void EncodeIs_PrintableAsciiBounds_SpaceAndTildeAreAllowed()
+    {
+        Assert.That(TerminalType.EncodeIs(" ~"), Is.EqualTo(Wire.Bytes(0, " ~")));
+        Assert.That(TerminalType.EncodeIs("X"), Is.EqualTo(Wire.Bytes(0, "X")));
+        Assert.That(() => TerminalType.EncodeIs("VT\u007F"), Throws.ArgumentException.With.Message.Contains("\"VT\u007F\""));
+        Assert.That(() => TerminalType.EncodeIs("\u001FVT"), Throws.ArgumentException.With.Property("ParamName").EqualTo("name"));
+        Assert.That(() => TerminalType.EncodeIs(string.Empty), Throws.ArgumentException.With.Message.Contains("not empty"));
+    }
+
+    [Test]
+    public void TryParseIs_OneByteName_IsRead()
+    {
+        Assert.That(TerminalType.TryParseIs(new byte[] { 0, (byte)'X' }, out var name), Is.True);
+        Assert.That(name, Is.EqualTo("X"));
+    }
+
+    [Test]
+    public void Cycler_CurrentFollowsWhatWasSent_AndResetMidwayStartsOver()
+    {
+        var cycler = new TerminalTypeCycler(["ANSI", "VT100"]);
+        Assert.That(cycler.Current, Is.Null);
+
+        Assert.That(cycler.Next(), Is.EqualTo("ANSI"));
+        Assert.That(cycler.Next(), Is.EqualTo("VT100"));
+        Assert.That(cycler.Current, Is.EqualTo("VT100"));
+        Assert.That(cycler.Next(), Is.EqualTo("VT100"));
+        Assert.That(cycler.Current, Is.EqualTo("VT100"), "the repeat is the current name too");
+
+        cycler.Reset();
+        Assert.That(cycler.Next(), Is.EqualTo("ANSI"));
+        Assert.That(cycler.NextIsPayload(), Is.EqualTo(Wire.Bytes(0, "VT100")));
+        Assert.That(cycler.NextIsPayload(), Is.EqualTo(Wire.Bytes(0, "VT100")));
+        Assert.That(cycler.NextIsPayload(), Is.EqualTo(Wire.Bytes(0, "ANSI")));
+    }
+
+    [Test]
+    public void Cycler_KeepsItsOwnCopyOfTheNames()
+    {
+        var names = new List<string> { "ANSI", "VT100" };
+        var cycler = new TerminalTypeCycler(names);
+        names[0] = "CHANGED";
+
+        Assert.That(cycler.Names, Is.EqualTo(new[] { "ANSI", "VT100" }));
+        Assert.That(cycler.Next(), Is.EqualTo("ANSI"));
+        Assert.That(() => new TerminalTypeCycler([]), Throws.ArgumentException.With.Message.Contains("At least one terminal type"));
+    }
 }
