@@ -79,13 +79,16 @@ public static class Msdp
     /// <returns>The payload.</returns>
     /// <exception cref="ArgumentNullException">An argument or a name is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="command"/> is empty, <paramref name="names"/> is empty, or a string holds NUL or a byte 1 to 6.</exception>
-    public static byte[] EncodeCommand(string command, IReadOnlyList<string> names)
+    public static byte[] EncodeCommand(string command, IReadOnlyList<string> names) => EncodeCommand(command, names, nameof(names));
+
+    /// <summary>Encodes a command; errors in <paramref name="names"/> name <paramref name="parameter"/>, the caller's own argument.</summary>
+    internal static byte[] EncodeCommand(string command, IReadOnlyList<string> names, string parameter)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
-        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(names, parameter);
         if (names.Count == 0)
         {
-            throw new ArgumentException($"MSDP {command} needs at least one name.", nameof(names));
+            throw new ArgumentException($"MSDP {command} needs at least one name.", parameter);
         }
 
         var buffer = new ArrayBufferWriter<byte>();
@@ -94,7 +97,7 @@ public static class Msdp
         foreach (var name in names)
         {
             buffer.Write([Val]);
-            WriteString(buffer, name ?? throw new ArgumentNullException(nameof(names), $"A name given to MSDP {command} is null."), nameof(names));
+            WriteString(buffer, name ?? throw new ArgumentNullException(parameter, $"A name given to MSDP {command} is null."), parameter);
         }
 
         return buffer.WrittenSpan.ToArray();
@@ -229,7 +232,7 @@ public static class Msdp
     {
         if (string.IsNullOrEmpty(variable.Name))
         {
-            throw new ArgumentException("An MSDP variable name is not empty.", nameParameter);
+            throw new ArgumentException("An MSDP variable name must not be empty.", nameParameter);
         }
 
         buffer.Write([Var]);

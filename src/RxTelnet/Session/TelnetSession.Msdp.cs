@@ -37,22 +37,30 @@ public sealed partial class TelnetSession
     {
         ArgumentNullException.ThrowIfNull(variables);
         MsdpVariable[] list = [.. variables];
-        var payload = Msdp.Encode(list);
-        return UseGmcpForMsdp()
+        return SendMsdpAsync(list, Msdp.Encode(list), cancellationToken);
+    }
+
+    /// <summary>Sends checked variables and their encoding, as <c>SB MSDP</c> or as MSDP over GMCP.</summary>
+    private Task SendMsdpAsync(MsdpVariable[] list, byte[] payload, CancellationToken cancellationToken) =>
+        UseGmcpForMsdp()
             ? SendGmcpAsync(Msdp.GmcpPackage, Msdp.ToJson(list), cancellationToken)
             : SendSubnegotiationAsync(TelnetOption.Msdp, payload, cancellationToken);
-    }
 
     /// <summary>Sends one MSDP variable; see <see cref="SendMsdpAsync(IEnumerable{MsdpVariable}, CancellationToken)"/>.</summary>
     /// <param name="name">The name.</param>
     /// <param name="value">The value.</param>
     /// <param name="cancellationToken">Abandons a send still held for the agreement.</param>
     /// <returns>A task that completes when the bytes were handed to the transport.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="value"/> is null, or a value inside a table is.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="name"/> is empty, or a name or string holds NUL or a byte 1 to 6 or is not valid UTF-16 (named after
+    /// the argument that holds it).
+    /// </exception>
+    /// <exception cref="TelnetOptionNotAgreedException">Neither MSDP nor GMCP is agreed or, for MSDP, being negotiated (on the task).</exception>
     public Task SendMsdpAsync(string name, MsdpValue value, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(value);
-        return SendMsdpAsync([new MsdpVariable(name, value)], cancellationToken);
+        var payload = Msdp.Encode(name, value);
+        return SendMsdpAsync([new MsdpVariable(name, value)], payload, cancellationToken);
     }
 
     /// <summary>
@@ -70,8 +78,8 @@ public sealed partial class TelnetSession
     /// <exception cref="TelnetClosedException">The session closed before the answer (on the task).</exception>
     public Task<MsdpValue> MsdpListAsync(string list, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(list);
-        var payload = Msdp.EncodeCommand("LIST", [list]);
+        ArgumentException.ThrowIfNullOrEmpty(list);
+        var payload = Msdp.EncodeCommand("LIST", [list], nameof(list));
         var limit = timeout ?? _options.NegotiationTimeout;
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero, nameof(timeout));
         return AskAsync(list, payload, limit, cancellationToken);
@@ -80,27 +88,34 @@ public sealed partial class TelnetSession
     /// <summary>Asks the server to send these variables whenever they change (<c>REPORT</c>); updates arrive on <see cref="MsdpVariables"/>.</summary>
     /// <param name="names">The variables, for example <c>HEALTH</c>.</param>
     /// <returns>A task that completes when the request was handed to the transport.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="names"/> or one of them is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="names"/> is empty, or one holds NUL or a byte 1 to 6 or is not valid UTF-16.</exception>
     public Task MsdpReportAsync(params string[] names) => SendMsdpCommandAsync("REPORT", names, nameof(names));
 
     /// <summary>Asks the server to stop reporting these variables (<c>UNREPORT</c>).</summary>
     /// <param name="names">The variables.</param>
     /// <returns>A task that completes when the request was handed to the transport.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="names"/> or one of them is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="names"/> is empty, or one holds NUL or a byte 1 to 6 or is not valid UTF-16.</exception>
     public Task MsdpUnreportAsync(params string[] names) => SendMsdpCommandAsync("UNREPORT", names, nameof(names));
 
     /// <summary>Asks the server to send these variables once (<c>SEND</c>); they arrive on <see cref="MsdpVariables"/>.</summary>
     /// <param name="names">The variables.</param>
     /// <returns>A task that completes when the request was handed to the transport.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="names"/> or one of them is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="names"/> is empty, or one holds NUL or a byte 1 to 6 or is not valid UTF-16.</exception>
     public Task MsdpSendAsync(params string[] names) => SendMsdpCommandAsync("SEND", names, nameof(names));
 
     /// <summary>Asks the server to reset a list (<c>RESET</c>), for example <c>REPORTED_VARIABLES</c>.</summary>
     /// <param name="lists">The lists.</param>
     /// <returns>A task that completes when the request was handed to the transport.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="lists"/> or one of them is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="lists"/> is empty, or one holds NUL or a byte 1 to 6 or is not valid UTF-16.</exception>
     public Task MsdpResetAsync(params string[] lists) => SendMsdpCommandAsync("RESET", lists, nameof(lists));
 
     private Task SendMsdpCommandAsync(string command, string[] names, string parameter)
     {
-        ArgumentNullException.ThrowIfNull(names, parameter);
-        var payload = Msdp.EncodeCommand(command, names);
+        var payload = Msdp.EncodeCommand(command, names, parameter);
         return UseGmcpForMsdp()
             ? SendGmcpAsync(Msdp.GmcpPackage, Msdp.ToJson([new MsdpVariable(command, names.Length == 1 ? names[0] : MsdpValue.ArrayOf(names))]))
             : SendSubnegotiationAsync(TelnetOption.Msdp, payload);

@@ -146,7 +146,7 @@ public sealed class MsdpTests
     public void Encode_NullAndEmpty_MessagesSayWhat()
     {
         Assert.That(() => Msdp.Encode([null!]), Throws.ArgumentNullException.With.Message.Contains("An MSDP variable is null"));
-        Assert.That(() => Msdp.Encode([new MsdpVariable(string.Empty, "1")]), Throws.ArgumentException.With.Message.Contains("name is not empty"));
+        Assert.That(() => Msdp.Encode([new MsdpVariable(string.Empty, "1")]), Throws.ArgumentException.With.Message.Contains("name must not be empty"));
         Assert.That(() => Msdp.Encode([new MsdpVariable("HP", null!)]), Throws.ArgumentNullException.With.Message.Contains("\"HP\" is null"));
     }
 

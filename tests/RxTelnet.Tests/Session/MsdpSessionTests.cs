@@ -165,4 +165,55 @@ public sealed class MsdpSessionTests
         Assert.That(_atClient, Is.EqualTo(new[] { new MsdpVariable("OK", "1") }));
         Assert.That(_client.CurrentState.Status, Is.EqualTo(TelnetSessionStatus.Open));
     }
+
+    [TestCase("")]
+    [TestCase("A\u0001")]
+    [TestCase(null)]
+    public void Send_OneVariable_BadName_NamesTheNameArgument(string? name)
+    {
+        // null stands for a lone surrogate, which an attribute's string cannot carry.
+        name ??= "A" + (char)0xD800;
+        Connect(TelnetOption.Msdp);
+        var error = Assert.Throws<ArgumentException>(() => _client.SendMsdpAsync(name, "1"));
+        Assert.That(error!.ParamName, Is.EqualTo("name"));
+    }
+
+    [Test]
+    public void Send_OneVariable_BadValue_NamesTheValueArgument()
+    {
+        Connect(TelnetOption.Msdp);
+        var error = Assert.Throws<ArgumentException>(() => _client.SendMsdpAsync("HEALTH", "1\u0002"));
+        Assert.That(error!.ParamName, Is.EqualTo("value"));
+        Assert.That(error.Message, Does.Contain("\"1\u0002\""));
+    }
+
+    [Test]
+    public void List_EmptyOrBadName_RefusedNamingTheList_AndNothingSent()
+    {
+        Connect(TelnetOption.Msdp);
+        var sent = new List<byte[]>();
+        _client.RawSent.Subscribe(sent.Add);
+
+        var empty = Assert.Throws<ArgumentException>(() => _client.MsdpListAsync(string.Empty));
+        var marker = Assert.Throws<ArgumentException>(() => _client.MsdpListAsync("LI\u0003ST"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => _client.MsdpListAsync(null!))!.ParamName, Is.EqualTo("list"));
+
+        Assert.That((empty!.ParamName, marker!.ParamName), Is.EqualTo(("list", "list")));
+        Assert.That(marker.Message, Does.Contain("byte 3"));
+        Assert.That(sent, Is.Empty);
+    }
+
+    [Test]
+    public void Reset_BadOrMissingLists_NamesTheListsArgument()
+    {
+        Connect(TelnetOption.Msdp);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Assert.Throws<ArgumentException>(() => _client.MsdpResetAsync())!.ParamName, Is.EqualTo("lists"));
+            Assert.That(Assert.Throws<ArgumentException>(() => _client.MsdpResetAsync("A\u0004"))!.ParamName, Is.EqualTo("lists"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => _client.MsdpResetAsync(null!))!.ParamName, Is.EqualTo("lists"));
+            Assert.That(Assert.Throws<ArgumentNullException>(() => _client.MsdpResetAsync("A", null!))!.ParamName, Is.EqualTo("lists"));
+            Assert.That(Assert.Throws<ArgumentException>(() => _client.MsdpReportAsync("A\u0004"))!.ParamName, Is.EqualTo("names"));
+        });
+    }
 }
