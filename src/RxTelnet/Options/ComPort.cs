@@ -17,15 +17,27 @@ public static class ComPort
     /// <summary>Added to a command code when the access server sends it (RFC 2217: 100-112).</summary>
     public const byte ServerOffset = 100;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Encodes <c>SIGNATURE</c>: the sender's name and version, or, empty, a request for the peer's.</summary>
     /// <param name="text">The signature text (UTF-8), or empty to ask for the peer's.</param>
     /// <param name="fromServer">Whether the access server sends it.</param>
     /// <returns>The payload.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="text"/> is not valid UTF-16 (a lone surrogate).</exception>
     public static byte[] EncodeSignature(string text, bool fromServer = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var body = Encoding.UTF8.GetBytes(text);
+        byte[] body;
+        try
+        {
+            body = StrictUtf8.GetBytes(text);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new ArgumentException($"The COM-PORT signature \"{text}\" is not valid UTF-16.", nameof(text), ex);
+        }
+
         var payload = new byte[body.Length + 1];
         payload[0] = Code(ComPortCommand.Signature, fromServer);
         body.CopyTo(payload, 1);

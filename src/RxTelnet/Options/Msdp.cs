@@ -134,7 +134,7 @@ public static class Msdp
     /// <summary>Writes variables as the JSON object MSDP over GMCP carries: <c>{"NAME": value, ...}</c>.</summary>
     /// <param name="variables">The variables, in order.</param>
     /// <returns>The JSON text.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="variables"/> or one of them is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="variables"/>, one of them or a variable's value is null.</exception>
     public static string ToJson(IEnumerable<MsdpVariable> variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
@@ -145,6 +145,11 @@ public static class Msdp
             foreach (var variable in variables)
             {
                 ArgumentNullException.ThrowIfNull(variable, nameof(variables));
+                if (variable.Value is null)
+                {
+                    throw new ArgumentNullException(nameof(variables), $"The value of MSDP variable \"{variable.Name}\" is null.");
+                }
+
                 json.WritePropertyName(variable.Name);
                 WriteJson(json, variable.Value);
             }

@@ -14,13 +14,15 @@ public static class Mssp
     /// <summary>The byte that starts a value (<c>MSSP_VAL</c>).</summary>
     public const byte Val = 2;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> EmptyVariables = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>Encodes variables with one or more values each.</summary>
     /// <param name="variables">The variables, for example <c>NAME</c> → <c>["My MUD"]</c>.</param>
     /// <returns>The payload.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="variables"/> or a name or value in it is null.</exception>
-    /// <exception cref="ArgumentException">A name is empty, or a name or value holds NUL, MSSP_VAR or MSSP_VAL.</exception>
+    /// <exception cref="ArgumentException">A name is empty, or a name or value holds NUL, MSSP_VAR or MSSP_VAL, or is not valid UTF-16.</exception>
     public static byte[] Encode(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
@@ -46,7 +48,7 @@ public static class Mssp
     /// <param name="variables">The variables, for example <c>PLAYERS</c> → <c>"12"</c>.</param>
     /// <returns>The payload.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="variables"/> or a name or value in it is null.</exception>
-    /// <exception cref="ArgumentException">A name is empty, or a name or value holds NUL, MSSP_VAR or MSSP_VAL.</exception>
+    /// <exception cref="ArgumentException">A name is empty, or a name or value holds NUL, MSSP_VAR or MSSP_VAL, or is not valid UTF-16.</exception>
     public static byte[] Encode(IEnumerable<KeyValuePair<string, string>> variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
@@ -116,7 +118,17 @@ public static class Mssp
             throw new ArgumentException($"An MSSP name or value holds no NUL, MSSP_VAR or MSSP_VAL: \"{text}\".", paramName);
         }
 
+        byte[] bytes;
+        try
+        {
+            bytes = StrictUtf8.GetBytes(text);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new ArgumentException($"The MSSP name or value \"{text}\" is not valid UTF-16.", paramName, ex);
+        }
+
         buffer.Add(marker);
-        buffer.AddRange(Encoding.UTF8.GetBytes(text));
+        buffer.AddRange(bytes);
     }
 }

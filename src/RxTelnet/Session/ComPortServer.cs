@@ -43,10 +43,12 @@ public static class ComPortServer
     /// <param name="signature">The text answered to the client's signature request; <see cref="DefaultSignature"/> when null.</param>
     /// <returns>Stops serving and disposes the line (the session stays open).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> or <paramref name="line"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="signature"/> is not valid UTF-16 (a lone surrogate).</exception>
     public static IDisposable Serve(TelnetSession session, ISerialLine line, string? signature = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(line);
+        CheckSignature(signature);
         return new Served(session, line, signature ?? DefaultSignature).Start();
     }
 
@@ -56,10 +58,12 @@ public static class ComPortServer
     /// <param name="signature">The text answered to a client's signature request; <see cref="DefaultSignature"/> when null.</param>
     /// <returns>Stops serving new sessions (sessions already served go on until they close).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="listener"/> or <paramref name="openLine"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="signature"/> is not valid UTF-16 (a lone surrogate).</exception>
     public static IDisposable Serve(TelnetListener listener, Func<TelnetSession, ISerialLine> openLine, string? signature = null)
     {
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(openLine);
+        CheckSignature(signature);
         return listener.Sessions.Subscribe(session =>
         {
             ISerialLine line;
@@ -76,6 +80,24 @@ public static class ComPortServer
             var served = Serve(session, line, signature);
             session.State.Where(static s => s.Status == TelnetSessionStatus.Closed).Take(1).Subscribe(_ => served.Dispose());
         });
+    }
+
+    /// <summary>Checks the signature up front: it is encoded on the receive thread, where an error would close the session.</summary>
+    private static void CheckSignature(string? signature)
+    {
+        if (signature is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = ComPort.EncodeSignature(signature, fromServer: true);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(signature), ex);
+        }
     }
 
     private sealed class Served(TelnetSession session, ISerialLine line, string signature) : IDisposable

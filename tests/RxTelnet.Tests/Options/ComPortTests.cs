@@ -189,4 +189,12 @@ public sealed class ComPortTests
         Assert.That(specific.Message, Is.EqualTo("The access server did not answer SET-BAUDRATE 9600 within 1.5 s."));
         Assert.That((specific.Command, specific.Request, specific.ReplyTimeout), Is.EqualTo(((ComPortCommand?)ComPortCommand.SetBaudRate, "SET-BAUDRATE 9600", TimeSpan.FromSeconds(1.5))));
     }
+
+    [Test]
+    public void EncodeSignature_LoneSurrogate_RefusedNamingTheText()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ComPort.EncodeSignature("rx" + (char)0xD800));
+        Assert.That(error!.ParamName, Is.EqualTo("text"));
+        Assert.That(error.Message, Does.Contain("UTF-16"));
+    }
 }

@@ -297,4 +297,12 @@ public sealed class MsdpTests
         Assert.That(Msdp.TryParseJson("{\"HP\":42,\"AFK\":true,\"X\":null}", out var variables), Is.True);
         Assert.That(variables.Select(static v => v.Value.Text), Is.EqualTo(new[] { "42", "true", "" }));
     }
+
+    [Test]
+    public void ToJson_NullValue_ArgumentNullExceptionNamingTheVariable()
+    {
+        var nullValue = Assert.Throws<ArgumentNullException>(() => Msdp.ToJson([new MsdpVariable("HEALTH", null!)]));
+        Assert.That(nullValue!.ParamName, Is.EqualTo("variables"));
+        Assert.That(nullValue.Message, Does.Contain("HEALTH"));
+    }
 }

@@ -112,4 +112,15 @@ public sealed class MsspTests
         Assert.That(parsed.ContainsKey("Name"), Is.False);
         Assert.That(parsed["NAME"], Is.Not.InstanceOf<List<string>>(), "the caller cannot add to a parsed list");
     }
+
+    [Test]
+    public void Encode_LoneSurrogate_RefusedNamingTheArgument_NotReplaced()
+    {
+        // U+FFFD would go out in its place, silently: GMCP and MSDP refuse such text, and so does MSSP.
+        var broken = "UP" + (char)0xDC00;
+        var variables = new Dictionary<string, IReadOnlyList<string>> { ["NAME"] = [broken] };
+        var error = Assert.Throws<ArgumentException>(() => Mssp.Encode(variables));
+        Assert.That(error!.ParamName, Is.EqualTo("variables"));
+        Assert.That(error.Message, Does.Contain("UTF-16"));
+    }
 }

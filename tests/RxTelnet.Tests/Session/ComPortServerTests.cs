@@ -221,6 +221,19 @@ public sealed class ComPortServerTests
     }
 
     [Test]
+    public void Serve_SignatureNotValidUtf16_RefusedAtOnceNamingTheSignature()
+    {
+        // Answered on the receive thread when a client asks: an encoding error there would close the session.
+        var scheduler = new TestScheduler();
+        var (_, b) = InMemoryTransport.CreatePair(scheduler);
+        using var server = new TelnetSession(b, new TelnetSessionOptions { Scheduler = scheduler, Policy = ComPortServer.Policy });
+        var line = new InMemorySerialLine();
+        var error = Assert.Throws<ArgumentException>(() => ComPortServer.Serve(server, line, "rx" + (char)0xD800));
+        Assert.That(error!.ParamName, Is.EqualTo("signature"));
+        Assert.That(error.Message, Does.Contain("UTF-16"));
+    }
+
+    [Test]
     public void OurClient_AgainstOurServer_InVirtualTime()
     {
         var scheduler = new TestScheduler();
