@@ -48,10 +48,19 @@ public sealed class MudAndSerialPeerTests
             echoed = await session.UntilAsync($"tester: {line}\r\n");
         }
 
+        var compressing = session.IsRemoteEnabled(TelnetOption.Compress2);
         await session.WriteTextAsync("quit\n");
-        await session.ReadAllAsync().WaitAsync(Peer.Timeout);
+        try
+        {
+            await session.ReadAllAsync().WaitAsync(Peer.Timeout);
+        }
+        catch (IOException)
+        {
+            // telnet-chatd can close with bytes of ours still unread, which the kernel turns into a reset: the end
+            // of the talk either way, and what this test checks arrived before it.
+        }
 
-        Assert.That(session.IsRemoteEnabled(TelnetOption.Compress2) || session.IsEof, Is.True);
+        Assert.That(compressing, Is.True, "COMPRESS2 agreed while talking");
         Assert.That(echoed, Does.EndWith($"tester: {line}\r\n"));
         Assert.That(Interlocked.Read(ref raw), Is.LessThan(1000), "1,600 repeated characters (and more) arrived in fewer bytes: compressed");
     }
