@@ -2,6 +2,7 @@ namespace RxTelnet.Options;
 
 using System.Buffers.Binary;
 using System.Text;
+using RxTelnet.Internal;
 
 /// <summary>
 /// RFC 2217 COM-PORT-OPTION (option 44): serial port control, <c>IAC SB COM-PORT-OPTION command value IAC SE</c>.
@@ -17,8 +18,6 @@ public static class ComPort
     /// <summary>Added to a command code when the access server sends it (RFC 2217: 100-112).</summary>
     public const byte ServerOffset = 100;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Encodes <c>SIGNATURE</c>: the sender's name and version, or, empty, a request for the peer's.</summary>
     /// <param name="text">The signature text (UTF-8), or empty to ask for the peer's.</param>
     /// <param name="fromServer">Whether the access server sends it.</param>
@@ -28,15 +27,7 @@ public static class ComPort
     public static byte[] EncodeSignature(string text, bool fromServer = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        byte[] body;
-        try
-        {
-            body = StrictUtf8.GetBytes(text);
-        }
-        catch (EncoderFallbackException ex)
-        {
-            throw new ArgumentException($"The COM-PORT signature \"{text}\" is not valid UTF-16.", nameof(text), ex);
-        }
+        var body = StrictUtf8.GetBytes(text, nameof(text), static t => $"The COM-PORT signature \"{t}\" is not valid UTF-16.");
 
         var payload = new byte[body.Length + 1];
         payload[0] = Code(ComPortCommand.Signature, fromServer);

@@ -2,6 +2,7 @@ namespace RxTelnet.Options;
 
 using System.Text;
 using System.Text.Unicode;
+using RxTelnet.Internal;
 
 /// <summary>
 /// GMCP, the Generic MUD Communication Protocol (option 201): each subnegotiation is UTF-8 text
@@ -10,8 +11,6 @@ using System.Text.Unicode;
 /// <remarks>The JSON is carried as text and not validated: parse it with the JSON library of your choice.</remarks>
 public static class Gmcp
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Encodes a GMCP message.</summary>
     /// <param name="package">The package and message name, for example <c>Core.Hello</c>; no spaces or control characters.</param>
     /// <param name="json">The JSON value, or <see langword="null"/> (or empty) for a message without data.</param>
@@ -35,30 +34,14 @@ public static class Gmcp
         }
 
         // Each string is encoded on its own, so that the exception names the one at fault.
-        byte[] name;
-        try
-        {
-            name = StrictUtf8.GetBytes(package);
-        }
-        catch (EncoderFallbackException ex)
-        {
-            throw new ArgumentException($"A GMCP package name is valid UTF-16 (no lone surrogates): \"{package}\".", nameof(package), ex);
-        }
+        var name = StrictUtf8.GetBytes(package, nameof(package), static p => $"A GMCP package name is valid UTF-16 (no lone surrogates): \"{p}\".");
 
         if (string.IsNullOrEmpty(json))
         {
             return name;
         }
 
-        byte[] data;
-        try
-        {
-            data = StrictUtf8.GetBytes(json);
-        }
-        catch (EncoderFallbackException ex)
-        {
-            throw new ArgumentException($"The JSON of GMCP message {package} is valid UTF-16 (no lone surrogates).", nameof(json), ex);
-        }
+        var data = StrictUtf8.GetBytes(json, nameof(json), _ => $"The JSON of GMCP message {package} is valid UTF-16 (no lone surrogates).");
 
         return [.. name, (byte)' ', .. data];
     }

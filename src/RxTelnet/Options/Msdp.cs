@@ -2,6 +2,7 @@ namespace RxTelnet.Options;
 
 using System.Buffers;
 using System.Text;
+using RxTelnet.Internal;
 using System.Text.Json;
 
 /// <summary>
@@ -35,8 +36,6 @@ public static class Msdp
 
     /// <summary>The GMCP package that carries MSDP as JSON (MSDP over GMCP).</summary>
     public const string GmcpPackage = "MSDP";
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Encodes variables as an MSDP payload.</summary>
     /// <param name="variables">The variables, in order.</param>
@@ -277,15 +276,7 @@ public static class Msdp
 
     private static void WriteString(ArrayBufferWriter<byte> buffer, string text, string parameter)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = StrictUtf8.GetBytes(text);
-        }
-        catch (EncoderFallbackException ex)
-        {
-            throw new ArgumentException($"The MSDP string \"{text}\" is not valid UTF-16.", parameter, ex);
-        }
+        var bytes = StrictUtf8.GetBytes(text, parameter, static t => $"The MSDP string \"{t}\" is not valid UTF-16.");
 
         if (bytes.AsSpan().IndexOfAnyInRange((byte)0, ArrayClose) is var at and >= 0)
         {
@@ -416,7 +407,7 @@ public static class Msdp
             _at += bytes.Length;
             try
             {
-                text = StrictUtf8.GetString(bytes);
+                text = StrictUtf8.Encoding.GetString(bytes);
                 return true;
             }
             catch (DecoderFallbackException)

@@ -1,6 +1,7 @@
 namespace RxTelnet.Options;
 
 using System.Text;
+using RxTelnet.Internal;
 
 /// <summary>
 /// MSSP, the MUD Server Status Protocol (option 70): <c>MSSP_VAR name MSSP_VAL value [MSSP_VAL value ...]</c>
@@ -13,8 +14,6 @@ public static class Mssp
 
     /// <summary>The byte that starts a value (<c>MSSP_VAL</c>).</summary>
     public const byte Val = 2;
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> EmptyVariables = new Dictionary<string, IReadOnlyList<string>>();
 
@@ -118,16 +117,7 @@ public static class Mssp
             throw new ArgumentException($"An MSSP name or value holds no NUL, MSSP_VAR or MSSP_VAL: \"{text}\".", paramName);
         }
 
-        byte[] bytes;
-        try
-        {
-            bytes = StrictUtf8.GetBytes(text);
-        }
-        catch (EncoderFallbackException ex)
-        {
-            throw new ArgumentException($"The MSSP name or value \"{text}\" is not valid UTF-16.", paramName, ex);
-        }
-
+        var bytes = StrictUtf8.GetBytes(text, paramName, static t => $"The MSSP name or value \"{t}\" is not valid UTF-16.");
         buffer.Add(marker);
         buffer.AddRange(bytes);
     }
